@@ -93,3 +93,28 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// MaxReportedRecords is how many record errors an ImportError keeps.
+const MaxReportedRecords = 100
+
+// ImportError is returned when an import is refused because some records
+// could not be used. Records holds the first MaxReportedRecords of them;
+// Count says how many there were in all.
+type ImportError struct {
+	Records []*RecordError
+	Count   int
+}
+
+func (e *ImportError) Error() string {
+	if len(e.Records) == 0 {
+		return "import refused"
+	}
+	s := fmt.Sprintf("import refused: %d record(s) cannot be used; first: %v", e.Count, e.Records[0])
+	if e.Count > len(e.Records) {
+		s += fmt.Sprintf(" (%d listed)", len(e.Records))
+	}
+	return s
+}
+
+// Unwrap returns ErrInvalid.
+func (e *ImportError) Unwrap() error { return ErrInvalid }
