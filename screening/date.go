@@ -43,6 +43,10 @@ type Date struct {
 	Month  int // 0 when unknown
 	Day    int // 0 when unknown
 	ToYear int // last year of a range; 0 when not a range
+
+	// bad holds text that UnmarshalText could not read, so that Validate
+	// can report it with the field it came from.
+	bad string
 }
 
 // ErrDate is wrapped by every error of ParseDate and Date.Validate.
@@ -51,6 +55,8 @@ var ErrDate = errors.New("invalid date")
 // Precision returns how much of d is known.
 func (d Date) Precision() Precision {
 	switch {
+	case d.bad != "":
+		return PrecisionNone
 	case d.ToYear != 0:
 		return PrecisionRange
 	case d.Day != 0:
@@ -66,6 +72,9 @@ func (d Date) Precision() Precision {
 // IsZero reports whether nothing of d is known.
 func (d Date) IsZero() bool { return d == Date{} }
 
+// Equal reports whether d and o are the same date.
+func (d Date) Equal(o Date) bool { return d == o }
+
 // Exact returns the Date of a year, month and day.
 func Exact(year, month, day int) Date { return Date{Year: year, Month: month, Day: day} }
 
@@ -79,6 +88,10 @@ func DateOf(t time.Time) Date {
 // month and day that exist (leap years included), a day only with a month,
 // and a range whose end follows its start.
 func (d Date) Validate() error {
+	if d.bad != "" {
+		_, err := ParseDate(d.bad)
+		return err
+	}
 	if d.IsZero() {
 		return nil
 	}
@@ -114,6 +127,9 @@ func daysIn(year, month int) int {
 
 // String returns the text form of d, or "" for the zero Date.
 func (d Date) String() string {
+	if d.bad != "" {
+		return d.bad
+	}
 	switch d.Precision() {
 	case PrecisionRange:
 		return fmt.Sprintf("%04d/%04d", d.Year, d.ToYear)
@@ -213,11 +229,14 @@ func (d Date) Time() time.Time {
 // MarshalText implements encoding.TextMarshaler.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. Text that is not a
+// date is kept, not refused, so that Validate can name the field it sits in:
+// decoding a whole record and then validating it gives one clear error.
 func (d *Date) UnmarshalText(b []byte) error {
 	v, err := ParseDate(string(b))
 	if err != nil {
-		return err
+		*d = Date{bad: string(b)}
+		return nil
 	}
 	*d = v
 	return nil

@@ -32,8 +32,8 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{br: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// Line returns the number of the last line read.
-func (r *Reader) Line() int { return r.line }
+// Record returns the line number of the last entry read.
+func (r *Reader) Record() int { return r.line }
 
 // Read returns the next entry; see screening.EntryReader.
 func (r *Reader) Read() (*screening.Entry, error) {
