@@ -122,6 +122,41 @@ var countryAliases = map[string]string{
 	"sao tome and principe":          "STP",
 	"libyan arab jamahiriya":         "LBY",
 	"stateless":                      "XXA",
+	// CLDR writes "&" where lists write "and".
+	"bosnia and herzegovina":                       "BIH",
+	"trinidad and tobago":                          "TTO",
+	"antigua and barbuda":                          "ATG",
+	"saint kitts and nevis":                        "KNA",
+	"saint vincent and the grenadines":             "VCT",
+	"turks and caicos islands":                     "TCA",
+	"saint pierre and miquelon":                    "SPM",
+	"wallis and futuna":                            "WLF",
+	"svalbard and jan mayen":                       "SJM",
+	"heard and mcdonald islands":                   "HMD",
+	"south georgia and the south sandwich islands": "SGS",
+	// CLDR writes "St." where lists write "Saint".
+	"saint lucia":      "LCA",
+	"saint helena":     "SHN",
+	"saint martin":     "MAF",
+	"saint barthelemy": "BLM",
+	"hong kong":        "HKG",
+	"china hong kong special administrative region": "HKG",
+	"macao": "MAC",
+	"china macao special administrative region": "MAC",
+	"cabo verde":    "CPV",
+	"cote d ivoire": "CIV",
+	// OFAC's "Name, the Republic of" forms.
+	"congo democratic republic of the": "COD",
+	"congo republic of the":            "COG",
+	"north macedonia the republic of":  "MKD",
+	"virgin islands british":           "VGB",
+	"virgin islands us":                "VIR",
+	"man isle of":                      "IMN",
+	// Former states, as UN and UK lists name them.
+	"former soviet union":               "SUN",
+	"former ussr":                       "SUN",
+	"german democratic republic":        "DDR",
+	"former german democratic republic": "DDR",
 }
 
 var countryTable struct {

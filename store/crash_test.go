@@ -47,6 +47,13 @@ func TestCrashChild(t *testing.T) {
 		}
 		fmt.Fprintf(out, "put %d\n", i)
 		out.Flush()
+		rec := decision(time.Now(), i)
+		if err := db.RecordDecision(ctx, rec); err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(out, "decision %d %s\n", i, rec.ID)
+		out.Flush()
 		if i%5 != 4 {
 			continue
 		}
@@ -63,8 +70,8 @@ func TestCrashChild(t *testing.T) {
 }
 
 // TestKillDuringImport kills a writer with SIGKILL while it imports, then
-// checks that every acknowledged change is there and that the interrupted
-// import left no trace.
+// checks that every acknowledged change and decision record is there and
+// that the interrupted import left no trace.
 func TestKillDuringImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
@@ -91,6 +98,7 @@ func killDuringImport(t *testing.T, seed uint64) {
 	delay := time.Duration(50+rng.IntN(350)) * time.Millisecond
 
 	lastPut, lastImport := -1, -1
+	var decisions []string
 	sc := bufio.NewScanner(stdout)
 	killed := false
 	for sc.Scan() {
@@ -102,6 +110,8 @@ func killDuringImport(t *testing.T, seed uint64) {
 		switch f[0] {
 		case "put":
 			lastPut = n
+		case "decision":
+			decisions = append(decisions, f[2])
 		case "imported":
 			lastImport = n
 		case "importing":
@@ -132,6 +142,11 @@ func killDuringImport(t *testing.T, seed uint64) {
 	for i := 0; i <= lastPut; i++ {
 		if _, err := db.Get(ctx, "ops", "p"+strconv.Itoa(i)); err != nil {
 			t.Errorf("acknowledged put %d lost: %v", i, err)
+		}
+	}
+	for _, id := range decisions {
+		if _, err := db.Decision(ctx, id); err != nil {
+			t.Errorf("acknowledged decision %s lost: %v", id, err)
 		}
 	}
 	// The bulk list is one whole import: all entries from one round, at

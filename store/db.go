@@ -66,11 +66,12 @@ type DB struct {
 	seq     uint64 // last audit sequence number
 	gen     uint64 // last generation number
 
-	cleanup chan struct{}
-	done    chan struct{}
-	wg      sync.WaitGroup
-	closeMu sync.Mutex
-	closed  bool
+	cleanup   chan struct{}
+	decisions chan *decisionReq
+	done      chan struct{}
+	wg        sync.WaitGroup
+	closeMu   sync.Mutex
+	closed    bool
 }
 
 // Open opens (creating if need be) the store in dir, finishes or undoes any
@@ -94,11 +95,12 @@ func Open(dir string, opts *Options) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	db := &DB{
-		bdb:     bdb,
-		opts:    o,
-		log:     o.Logger,
-		cleanup: make(chan struct{}, 1),
-		done:    make(chan struct{}),
+		bdb:       bdb,
+		opts:      o,
+		log:       o.Logger,
+		cleanup:   make(chan struct{}, 1),
+		decisions: make(chan *decisionReq, 4*maxGroup),
+		done:      make(chan struct{}),
 	}
 	if err := db.loadCounters(); err != nil {
 		bdb.Close()
@@ -108,8 +110,9 @@ func Open(dir string, opts *Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
-	db.wg.Add(1)
+	db.wg.Add(2)
 	go db.cleaner()
+	go db.committer()
 	db.kickCleaner()
 	return db, nil
 }

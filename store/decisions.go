@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/bordersec/portcullis/screening"
+)
+
+// Decision records live under d/ID. IDs start with the time in hex, so that
+// the keys sort by time and a time range is a key range.
+const decisionPrefix = "d/"
+
+var keyRedacted = []byte("m/redacted-until")
+
+// maxGroup is the most decisions one group commit writes.
+const maxGroup = 512
+
+type decisionReq struct {
+	key, val []byte
+	done     chan error
+}
+
+// RecordDecision writes a decision's audit record and returns once it is on
+// disk. Concurrent calls are written together in one synced commit (group
+// commit), so recording costs one fsync per group, not per decision.
+func (db *DB) RecordDecision(ctx context.Context, rec *screening.DecisionRecord) error {
+	if err := screening.ValidateDecisionID(rec.ID); err != nil {
+		return fmt.Errorf("record decision: %w", err)
+	}
+	val, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("record decision %s: %w", rec.ID, err)
+	}
+	req := &decisionReq{key: []byte(decisionPrefix + rec.ID), val: val, done: make(chan error, 1)}
+	select {
+	case db.decisions <- req:
+	case <-ctx.Done():
+		return fmt.Errorf("record decision %s: %w", rec.ID, ctx.Err())
+	case <-db.done:
+		return fmt.Errorf("record decision %s: %w", rec.ID, errClosing)
+	}
+	// Once queued the record will be written; wait for it even past the
+	// caller's deadline, so that an answer is never given for a decision
+	// whose record might be lost.
+	select {
+	case err := <-req.done:
+		if err != nil {
+			return fmt.Errorf("record decision %s: %w", rec.ID, err)
+		}
+		return nil
+	case <-db.done:
+		return fmt.Errorf("record decision %s: %w", rec.ID, errClosing)
+	}
+}
+
+// committer writes queued decision records in groups.
+func (db *DB) committer() {
+	defer db.wg.Done()
+	group := make([]*decisionReq, 0, maxGroup)
+	for {
+		select {
+		case <-db.done:
+			db.drainDecisions()
+			return
+		case r := <-db.decisions:
+			group = append(group[:0], r)
+		}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case r := <-db.decisions:
+				group = append(group, r)
+			default:
+				break more
+			}
+		}
+		err := db.writeGroup(group)
+		for _, r := range group {
+			r.done <- err
+		}
+	}
+}
+
+// drainDecisions writes what was queued before Close.
+func (db *DB) drainDecisions() {
+	for {
+		select {
+		case r := <-db.decisions:
+			r.done <- db.writeGroup([]*decisionReq{r})
+		default:
+			return
+		}
+	}
+}
+
+func (db *DB) writeGroup(group []*decisionReq) error {
+	txn := db.bdb.NewTransaction(true)
+	defer txn.Discard()
+	for i, r := range group {
+		if err := txn.Set(r.key, r.val); err != nil {
+			if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
+				// Commit what fits, then the rest.
+				if err := txn.Commit(); err != nil {
+					return err
+				}
+				return db.writeGroup(group[i:])
+			}
+			return err
+		}
+	}
+	return txn.Commit()
+}
+
+// Decision returns the audit record of one decision, or an error matching
+// screening.ErrNotFound.
+func (db *DB) Decision(ctx context.Context, id string) (*screening.DecisionRecord, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	if screening.ValidateDecisionID(id) != nil {
+		return nil, fmt.Errorf("decision %q: %w", id, screening.ErrNotFound)
+	}
+	var rec screening.DecisionRecord
+	err := db.bdb.View(func(txn *badger.Txn) error { return getJSON(txn, []byte(decisionPrefix+id), &rec) })
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, fmt.Errorf("decision %q: %w", id, screening.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read decision %q: %w", id, err)
+	}
+	return &rec, nil
+}
+
+// Decisions calls fn with the decision records from from (included) to to
+// (excluded), oldest first, at most limit of them (0: no limit).
+func (db *DB) Decisions(ctx context.Context, from, to time.Time, limit int, fn func(*screening.DecisionRecord) error) error {
+	start := []byte(decisionPrefix + screening.DecisionIDPrefix(from))
+	var end []byte
+	if !to.IsZero() {
+		end = []byte(decisionPrefix + screening.DecisionIDPrefix(to))
+	}
+	n := 0
+	return db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(decisionPrefix), PrefetchValues: true})
+		defer it.Close()
+		for it.Seek(start); it.Valid(); it.Next() {
+			if end != nil && string(it.Item().Key()) >= string(end) {
+				return nil
+			}
+			if err := ctxErr(ctx); err != nil {
+				return err
+			}
+			var rec screening.DecisionRecord
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &rec) }); err != nil {
+				return fmt.Errorf("read decision %q: %w", it.Item().Key(), err)
+			}
+			if err := fn(&rec); err != nil {
+				return err
+			}
+			if n++; limit > 0 && n >= limit {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+// RedactDecisions removes the traveller data from the decision records made
+// before cutoff, keeping the outcome, the hits' lists, entries and scores,
+// and the versions. It remembers how far it got, so each call only reads the
+// records that became due since the last. It returns how many it redacted.
+func (db *DB) RedactDecisions(ctx context.Context, cutoff time.Time) (int, error) {
+	var from []byte
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(keyRedacted)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		from, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if from == nil {
+		from = []byte(decisionPrefix)
+	}
+	end := []byte(decisionPrefix + screening.DecisionIDPrefix(cutoff))
+	total := 0
+	for {
+		if err := ctxErr(ctx); err != nil {
+			return total, err
+		}
+		type kv struct{ k, v []byte }
+		var batch []kv
+		var last []byte
+		err := db.bdb.View(func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(decisionPrefix), PrefetchValues: true})
+			defer it.Close()
+			for it.Seek(from); it.Valid() && len(batch) < 1000; it.Next() {
+				k := it.Item().KeyCopy(nil)
+				if string(k) >= string(end) {
+					break
+				}
+				last = k
+				var rec screening.DecisionRecord
+				if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &rec) }); err != nil {
+					return fmt.Errorf("read decision %q: %w", k, err)
+				}
+				if rec.Redacted {
+					continue
+				}
+				rec.Redact()
+				v, err := json.Marshal(&rec)
+				if err != nil {
+					return err
+				}
+				batch = append(batch, kv{k, v})
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		if last == nil {
+			// Nothing due is left: remember the cutoff.
+			return total, db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(keyRedacted, end) })
+		}
+		from = append(last, 0)
+		err = db.bdb.Update(func(txn *badger.Txn) error {
+			for _, e := range batch {
+				if err := txn.Set(e.k, e.v); err != nil {
+					return err
+				}
+			}
+			return txn.Set(keyRedacted, from)
+		})
+		if err != nil {
+			return total, err
+		}
+		total += len(batch)
+	}
+}

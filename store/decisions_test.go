@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bordersec/portcullis/screening"
+	"github.com/bordersec/portcullis/store"
+)
+
+func decision(t time.Time, i int) *screening.DecisionRecord {
+	return &screening.DecisionRecord{
+		ID: screening.NewDecisionID(t), Time: t, KeyID: "gate-1", Channel: "screen",
+		InputDigest: fmt.Sprintf("digest-%d", i), Outcome: screening.Refer,
+		Hits:             []screening.Hit{{Kind: screening.HitName, List: "un", EntryID: "QDi.001", Score: 0.93, Action: screening.ActionRefer}},
+		WatchlistVersion: 7, AlgorithmVersion: "test",
+		Traveller: &screening.Traveller{Name: fmt.Sprintf("Traveller %d", i), Nationality: "GBR"},
+	}
+}
+
+func TestRecordDecisionsConcurrently(t *testing.T) {
+	ctx := context.Background()
+	db, dir := openTemp(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const n = 200
+	recs := make([]*screening.DecisionRecord, n)
+	for i := range n {
+		recs[i] = decision(base.Add(time.Duration(i)*time.Minute), i)
+	}
+	recordAll(t, db, recs)
+	db.Close()
+	db, err := store.Open(dir, &store.Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.Decision(ctx, recs[17].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Traveller == nil || got.Traveller.Name != "Traveller 17" || got.Outcome != screening.Refer || len(got.Hits) != 1 {
+		t.Fatalf("decision 17 = %+v", got)
+	}
+	if _, err := db.Decision(ctx, "0000000000000000deadbeef"); !errors.Is(err, screening.ErrNotFound) {
+		t.Fatalf("missing decision: %v", err)
+	}
+	if _, err := db.Decision(ctx, "../etc"); !errors.Is(err, screening.ErrNotFound) {
+		t.Fatalf("malformed id: %v", err)
+	}
+	// A time range is a key range, oldest first.
+	var ids []string
+	if err := db.Decisions(ctx, base.Add(10*time.Minute), base.Add(20*time.Minute), 0, func(r *screening.DecisionRecord) error {
+		ids = append(ids, r.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 10 || ids[0] != recs[10].ID || ids[9] != recs[19].ID {
+		t.Fatalf("range [10,20) gave %d records", len(ids))
+	}
+	n2 := 0
+	db.Decisions(ctx, time.Time{}, time.Time{}, 5, func(*screening.DecisionRecord) error { n2++; return nil })
+	if n2 != 5 {
+		t.Fatalf("limit 5 gave %d", n2)
+	}
+}
+
+func TestRedactDecisions(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var recs []*screening.DecisionRecord
+	for i := range 2500 {
+		recs = append(recs, decision(base.Add(time.Duration(i)*time.Second), i))
+	}
+	recordAll(t, db, recs)
+	cutoff := base.Add(2000 * time.Second)
+	n, err := db.RedactDecisions(ctx, cutoff)
+	if err != nil || n != 2000 {
+		t.Fatalf("RedactDecisions = %d, %v; want 2000", n, err)
+	}
+	old, _ := db.Decision(ctx, recs[5].ID)
+	if !old.Redacted || old.Traveller != nil || old.InputDigest != "" || old.Outcome != screening.Refer || old.Hits[0].EntryID != "QDi.001" {
+		t.Fatalf("redacted record = %+v", old)
+	}
+	recent, _ := db.Decision(ctx, recs[2100].ID)
+	if recent.Redacted || recent.Traveller == nil {
+		t.Fatalf("a recent record was redacted: %+v", recent)
+	}
+	// A second pass only reads what became due since.
+	if n, err := db.RedactDecisions(ctx, cutoff); err != nil || n != 0 {
+		t.Fatalf("second pass = %d, %v; want 0", n, err)
+	}
+	if n, err := db.RedactDecisions(ctx, base.Add(2200*time.Second)); err != nil || n != 200 {
+		t.Fatalf("third pass = %d, %v; want 200", n, err)
+	}
+}
+
+// recordAll records recs from many goroutines at once, as a busy server
+// would, so that they are group-committed.
+func recordAll(t *testing.T, db *store.DB, recs []*screening.DecisionRecord) {
+	t.Helper()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 128)
+	for _, r := range recs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := db.RecordDecision(context.Background(), r); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
