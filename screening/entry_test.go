@@ -146,3 +146,25 @@ func TestCountryCode(t *testing.T) {
 		}
 	}
 }
+
+func FuzzNameJSON(f *testing.F) {
+	for _, s := range []string{"Ivan", "Иван \"Vanya\" Петров", "a\\b", "\x00\x1f", "\xff\xfe", "\u2028", "<&>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := json.Marshal(screening.Name{Full: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("Marshal(%q) = %s, not JSON: %v", s, got, err)
+		}
+		want, _ := json.Marshal(s)
+		var wantBack string
+		json.Unmarshal(want, &wantBack)
+		if back != wantBack {
+			t.Fatalf("Marshal(%q) reads back as %q, encoding/json gives %q", s, back, wantBack)
+		}
+	})
+}

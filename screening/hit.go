@@ -1,5 +1,7 @@
 package screening
 
+import "github.com/bordersec/portcullis/matcher"
+
 // Hit is one reason a traveller met a list: a listed person or organisation
 // whose name (or document) matched, or a listed document.
 type Hit struct {
@@ -10,7 +12,15 @@ type Hit struct {
 	Strong  bool    `json:"strong,omitempty"`
 	Action  Action  `json:"action"`
 	Status  string  `json:"status,omitempty"`
+	// Explanation says how a name hit's score came about.
+	Explanation *matcher.Explanation `json:"explanation,omitempty"`
+	// Detail explains a document hit.
+	Detail string `json:"detail,omitempty"`
 }
 
-// redact removes what the hit says of the traveller.
-func (h *Hit) redact() {}
+// redact removes what the hit says of the traveller: the explanation holds
+// the traveller's name as compared, the detail the document number.
+func (h *Hit) redact() {
+	h.Explanation = nil
+	h.Detail = ""
+}

@@ -5,29 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 
 	"github.com/bordersec/portcullis/screening"
 )
 
-// ChangeFilter selects records of the watchlist audit trail. The zero value
-// selects everything.
-type ChangeFilter struct {
-	// AfterSeq skips the records up to and including this sequence number.
-	AfterSeq uint64
-	// From and To bound the record's time (From included, To excluded);
-	// zero means unbounded.
-	From, To time.Time
-	// List and ID, when set, keep only the changes to that list or entry.
-	List string
-	ID   string
-	// Limit stops after this many records; 0 means no limit.
-	Limit int
-}
-
-func (f *ChangeFilter) match(c *screening.Change) bool {
+func matchChange(f *screening.ChangeFilter, c *screening.Change) bool {
 	if f.List != "" && c.List != f.List {
 		return false
 	}
@@ -49,10 +33,10 @@ var errStop = errors.New("stop")
 //
 // The engine follows this feed to keep its in-memory index current: every
 // record with After set is the entry's new state; one without, a removal.
-func (db *DB) Changes(ctx context.Context, f ChangeFilter, fn func(*screening.Change) error) error {
+func (db *DB) Changes(ctx context.Context, f screening.ChangeFilter, fn func(*screening.Change) error) error {
 	n := 0
 	emit := func(c *screening.Change) error {
-		if !f.match(c) {
+		if !matchChange(&f, c) {
 			return nil
 		}
 		if err := fn(c); err != nil {
@@ -121,14 +105,25 @@ func stagedChanges(ctx context.Context, txn *badger.Txn, imp *screening.Change, 
 		if s.Before != nil {
 			s.Before.List = imp.List
 		}
-		if s.After != nil {
-			s.After.List = imp.List
+		var after *screening.Entry
+		if len(s.After) > 0 {
+			after = new(screening.Entry)
+			if err := json.Unmarshal(s.After, after); err != nil {
+				return fmt.Errorf("read audit record %q: %w", it.Item().Key(), err)
+			}
+			after.List, after.Version = imp.List, imp.Version
 		}
 		c := &screening.Change{Seq: imp.Seq, Version: imp.Version, Time: imp.Time, Actor: imp.Actor,
-			Op: s.Op, List: imp.List, ID: s.ID, Reason: imp.Reason, Before: s.Before, After: s.After}
+			Op: s.Op, List: imp.List, ID: s.ID, Reason: imp.Reason, Before: s.Before, After: after}
 		if err := emit(c); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ChangesAfter calls fn with every change after the audit sequence number
+// seq, oldest first: the engine's change feed.
+func (db *DB) ChangesAfter(ctx context.Context, seq uint64, fn func(*screening.Change) error) error {
+	return db.Changes(ctx, screening.ChangeFilter{AfterSeq: seq}, fn)
 }

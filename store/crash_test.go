@@ -41,7 +41,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	for i := 0; ; i++ {
-		if _, err := db.Put(ctx, person("ops", "p"+strconv.Itoa(i), "Acked Person"), store.WriteOptions{Actor: "crash"}); err != nil {
+		if _, err := db.Put(ctx, person("ops", "p"+strconv.Itoa(i), "Acked Person"), screening.WriteOptions{Actor: "crash"}); err != nil {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}
@@ -60,7 +60,7 @@ func TestCrashChild(t *testing.T) {
 		round := i / 5
 		fmt.Fprintf(out, "importing %d\n", round)
 		out.Flush()
-		if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", crashBulkSize, "round "+strconv.Itoa(round))}, store.ImportOptions{Actor: "crash"}); err != nil {
+		if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", crashBulkSize, "round "+strconv.Itoa(round))}, screening.ImportOptions{Actor: "crash"}); err != nil {
 			fmt.Println("error", err)
 			os.Exit(1)
 		}
@@ -177,7 +177,7 @@ func killDuringImport(t *testing.T, seed uint64) {
 	}
 	// The audit trail has every acknowledged put.
 	puts := 0
-	if err := db.Changes(ctx, store.ChangeFilter{List: "ops"}, func(c *screening.Change) error {
+	if err := db.Changes(ctx, screening.ChangeFilter{List: "ops"}, func(c *screening.Change) error {
 		puts++
 		return nil
 	}); err != nil {

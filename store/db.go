@@ -14,6 +14,8 @@ import (
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+
+	"github.com/bordersec/portcullis/screening"
 )
 
 // Options configures a DB. The zero value means the defaults.
@@ -80,7 +82,7 @@ func Open(dir string, opts *Options) (*DB, error) {
 	o := opts.withDefaults()
 	bo := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{o.Logger}).
-		WithSyncWrites(true).
+		WithSyncWrites(false).
 		WithDetectConflicts(false).
 		WithNumCompactors(2).
 		WithNumGoroutines(4).
@@ -388,6 +390,18 @@ func (db *DB) cleanObsolete() error {
 // Sync flushes everything written so far to disk.
 func (db *DB) Sync() error { return db.bdb.Sync() }
 
+// update runs fn in a read-write transaction, commits it and syncs Badger's
+// logs to disk before it returns: what update reports as done survives a
+// crash. Badger runs with SyncWrites off so that bulk writes (imports) are
+// not synced batch by batch; every write that is acknowledged goes through
+// here, or syncs itself before it is acknowledged.
+func (db *DB) update(fn func(txn *badger.Txn) error) error {
+	if err := db.bdb.Update(fn); err != nil {
+		return err
+	}
+	return db.bdb.Sync()
+}
+
 // DiskSize returns the bytes the store's LSM tree and value log take on disk.
 func (db *DB) DiskSize() int64 {
 	lsm, vlog := db.bdb.Size()
@@ -424,4 +438,9 @@ func ctxErr(ctx context.Context) error {
 	return ctx.Err()
 }
 
-var _ io.Closer = (*DB)(nil)
+var (
+	_ io.Closer             = (*DB)(nil)
+	_ screening.Source      = (*DB)(nil)
+	_ screening.Watchlists  = (*DB)(nil)
+	_ screening.DecisionLog = (*DB)(nil)
+)

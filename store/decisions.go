@@ -59,6 +59,57 @@ func (db *DB) RecordDecision(ctx context.Context, rec *screening.DecisionRecord)
 	}
 }
 
+// RecordDecisions writes several decisions' records (a manifest's) and
+// returns once all are on disk. They join the same group commits as
+// RecordDecision's.
+func (db *DB) RecordDecisions(ctx context.Context, recs []*screening.DecisionRecord) error {
+	reqs := make([]*decisionReq, len(recs))
+	for i, rec := range recs {
+		if err := screening.ValidateDecisionID(rec.ID); err != nil {
+			return fmt.Errorf("record decisions: %w", err)
+		}
+		val, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("record decision %s: %w", rec.ID, err)
+		}
+		reqs[i] = &decisionReq{key: []byte(decisionPrefix + rec.ID), val: val, done: make(chan error, 1)}
+	}
+	for i, r := range reqs {
+		select {
+		case db.decisions <- r:
+		case <-ctx.Done():
+			if i == 0 {
+				return fmt.Errorf("record decisions: %w", ctx.Err())
+			}
+			// Some are queued: wait for those below, then report.
+			reqs = reqs[:i]
+		case <-db.done:
+			return fmt.Errorf("record decisions: %w", errClosing)
+		}
+		if len(reqs) == i {
+			break
+		}
+	}
+	var first error
+	for _, r := range reqs {
+		select {
+		case err := <-r.done:
+			if err != nil && first == nil {
+				first = err
+			}
+		case <-db.done:
+			return fmt.Errorf("record decisions: %w", errClosing)
+		}
+	}
+	if first == nil && len(reqs) < len(recs) {
+		first = ctx.Err()
+	}
+	if first != nil {
+		return fmt.Errorf("record decisions: %w", first)
+	}
+	return nil
+}
+
 // committer writes queued decision records in groups.
 func (db *DB) committer() {
 	defer db.wg.Done()
@@ -114,7 +165,11 @@ func (db *DB) writeGroup(group []*decisionReq) error {
 			return err
 		}
 	}
-	return txn.Commit()
+	if err := txn.Commit(); err != nil {
+		return err
+	}
+	// One sync for the whole group: the group commit.
+	return db.bdb.Sync()
 }
 
 // Decision returns the audit record of one decision, or an error matching

@@ -3,10 +3,12 @@
 //
 // # Durability
 //
-// Every watchlist write is committed with Badger's SyncWrites: when Put,
-// Delete or Import returns, the change and its audit record are on disk and
-// survive a kill -9 or a power cut. Concurrent commits are grouped into one
-// fsync by Badger's write pipeline.
+// Every watchlist write is committed and then Badger's logs are synced:
+// when Put, Delete or Import returns, the change and its audit record are on
+// disk and survive a kill -9 or a power cut. Badger itself runs with
+// SyncWrites off, so that an import's bulk writes are synced once, before
+// the commit that makes them live, not batch by batch. Decision records are
+// group-committed: one commit and one sync for every decision waiting.
 //
 // # Versions
 //

@@ -177,18 +177,24 @@ func (db *DB) Entries(ctx context.Context, list string, fn func(*screening.Entry
 }
 
 // Snapshot calls fn with every entry of every list from one consistent
-// snapshot, and returns the audit sequence number of that snapshot: the
-// changes that follow it are those Changes(ctx, seq, …) gives.
-func (db *DB) Snapshot(ctx context.Context, fn func(*screening.Entry) error) (seq uint64, err error) {
+// snapshot, and returns the audit sequence number and the watchlist version
+// of that snapshot: the changes that follow it are those ChangesAfter(ctx,
+// seq, …) gives.
+func (db *DB) Snapshot(ctx context.Context, fn func(*screening.Entry) error) (seq, version uint64, err error) {
 	err = db.bdb.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(keySeq)
-		switch {
-		case errors.Is(err, badger.ErrKeyNotFound):
-		case err != nil:
-			return err
-		default:
-			if err := item.Value(func(v []byte) error { seq = binary.BigEndian.Uint64(v); return nil }); err != nil {
+		for _, c := range []struct {
+			key []byte
+			dst *uint64
+		}{{keySeq, &seq}, {keyVersion, &version}} {
+			item, err := txn.Get(c.key)
+			switch {
+			case errors.Is(err, badger.ErrKeyNotFound):
+			case err != nil:
 				return err
+			default:
+				if err := item.Value(func(v []byte) error { *c.dst = binary.BigEndian.Uint64(v); return nil }); err != nil {
+					return err
+				}
 			}
 		}
 		metas, err := allMetas(txn)
@@ -202,7 +208,7 @@ func (db *DB) Snapshot(ctx context.Context, fn func(*screening.Entry) error) (se
 		}
 		return nil
 	})
-	return seq, err
+	return seq, version, err
 }
 
 func iterEntries(ctx context.Context, txn *badger.Txn, m *listMeta, fn func(*screening.Entry) error) error {
@@ -231,30 +237,10 @@ func iterEntries(ctx context.Context, txn *badger.Txn, m *listMeta, fn func(*scr
 	return nil
 }
 
-// PutMode says whether Put may create, replace, or both.
-type PutMode uint8
-
-// The modes of Put.
-const (
-	Upsert     PutMode = iota // create or replace
-	CreateOnly                // fail with ErrConflict if the entry exists
-	UpdateOnly                // fail with ErrNotFound if it does not
-)
-
-// WriteOptions describe who makes a change and why.
-type WriteOptions struct {
-	Actor  string
-	Reason string
-	Mode   PutMode
-	// IfVersion, when not zero, makes the write fail with ErrConflict unless
-	// the entry's current version is IfVersion (optimistic concurrency).
-	IfVersion uint64
-}
-
 // Put validates e and writes it into list e.List, creating the list if need
 // be. It returns the audit record of the change, with the entry before (nil
 // when created) and after. The change is on disk when Put returns.
-func (db *DB) Put(ctx context.Context, e *screening.Entry, w WriteOptions) (*screening.Change, error) {
+func (db *DB) Put(ctx context.Context, e *screening.Entry, w screening.WriteOptions) (*screening.Change, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
@@ -272,7 +258,7 @@ func (db *DB) Put(ctx context.Context, e *screening.Entry, w WriteOptions) (*scr
 
 	var ch *screening.Change
 	var newGen uint64
-	err := db.bdb.Update(func(txn *badger.Txn) error {
+	err := db.update(func(txn *badger.Txn) error {
 		m, err := db.readMeta(txn, c.List)
 		if err != nil {
 			return err
@@ -292,9 +278,9 @@ func (db *DB) Put(ctx context.Context, e *screening.Entry, w WriteOptions) (*scr
 			}
 		}
 		switch {
-		case before != nil && w.Mode == CreateOnly:
+		case before != nil && w.Mode == screening.CreateOnly:
 			return fmt.Errorf("entry %q in list %q already exists: %w", c.ID, c.List, screening.ErrConflict)
-		case before == nil && w.Mode == UpdateOnly:
+		case before == nil && w.Mode == screening.UpdateOnly:
 			return fmt.Errorf("entry %q in list %q: %w", c.ID, c.List, screening.ErrNotFound)
 		case w.IfVersion != 0 && (before == nil || before.Version != w.IfVersion):
 			return fmt.Errorf("entry %q in list %q is not at version %d: %w", c.ID, c.List, w.IfVersion, screening.ErrConflict)
@@ -330,14 +316,14 @@ func (db *DB) Put(ctx context.Context, e *screening.Entry, w WriteOptions) (*scr
 
 // Delete removes the entry id from list and records its last state in the
 // audit trail.
-func (db *DB) Delete(ctx context.Context, list, id string, w WriteOptions) (*screening.Change, error) {
+func (db *DB) Delete(ctx context.Context, list, id string, w screening.WriteOptions) (*screening.Change, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	var ch *screening.Change
-	err := db.bdb.Update(func(txn *badger.Txn) error {
+	err := db.update(func(txn *badger.Txn) error {
 		m, err := db.readMeta(txn, list)
 		if err != nil {
 			return err
@@ -372,14 +358,14 @@ func (db *DB) Delete(ctx context.Context, list, id string, w WriteOptions) (*scr
 
 // DeleteList removes a whole list. Its entries are deleted in the
 // background; the audit trail keeps the change.
-func (db *DB) DeleteList(ctx context.Context, list string, w WriteOptions) (*screening.Change, error) {
+func (db *DB) DeleteList(ctx context.Context, list string, w screening.WriteOptions) (*screening.Change, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	var ch *screening.Change
-	err := db.bdb.Update(func(txn *badger.Txn) error {
+	err := db.update(func(txn *badger.Txn) error {
 		m, err := db.readMeta(txn, list)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -8,44 +9,14 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"runtime"
+	"sync"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 
 	"github.com/bordersec/portcullis/screening"
 )
-
-// ImportOptions describe an import.
-type ImportOptions struct {
-	Actor  string
-	Reason string
-	// Format and Source are recorded with the list and in the audit trail:
-	// the reader's format ("jsonl", "un-xml", …) and where the data came from.
-	Format string
-	Source string
-	// SkipInvalid imports the records that can be used and lists the others
-	// in the result; without it, one unusable record refuses the import.
-	SkipInvalid bool
-	// AllowEmpty lets an import with no usable record empty the list. Without
-	// it such an import is refused: an empty or truncated file must not wipe
-	// a watchlist by mistake.
-	AllowEmpty bool
-	// Digest, when set, is called once the reader is exhausted; its result
-	// (e.g. the SHA-256 of the file) is recorded in the audit trail.
-	Digest func() string
-	// Progress, when set, is called every few thousand entries with the
-	// number read so far.
-	Progress func(read int)
-}
-
-// ImportResult is the outcome of an import that was made live.
-type ImportResult struct {
-	// Change is the import's audit record; Change.Import has the counts.
-	Change *screening.Change
-	// Skipped lists the records left out under SkipInvalid.
-	Skipped  []*screening.RecordError
-	Duration time.Duration
-}
 
 // recordNumberer is implemented by readers that know the line or record
 // number of the entry they last returned.
@@ -54,7 +25,6 @@ type recordNumberer interface{ Record() int }
 type oldEntry struct {
 	hash    uint64
 	version uint64
-	seen    bool
 }
 
 // Import replaces the whole of list with the entries r reads, atomically: the
@@ -65,7 +35,7 @@ type oldEntry struct {
 // added, changed or removed, are written in the same commit.
 //
 // Writers of other lists wait while an import runs.
-func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, o ImportOptions) (*ImportResult, error) {
+func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, o screening.ImportOptions) (*screening.ImportResult, error) {
 	start := time.Now()
 	if err := screening.ValidateListName(list); err != nil {
 		return nil, &screening.ValidationError{Field: "list", Value: list, Err: err}
@@ -91,7 +61,7 @@ func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, 
 	}
 
 	gen := db.gen + 1
-	if err := db.bdb.Update(func(txn *badger.Txn) error {
+	if err := db.update(func(txn *badger.Txn) error {
 		if err := txn.Set(keyGen, putU64(gen)); err != nil {
 			return err
 		}
@@ -123,7 +93,7 @@ func (db *DB) discardGen(list string, gen uint64) error {
 	if err := db.deletePrefix(stagedPrefix(gen)); err != nil {
 		return err
 	}
-	return db.bdb.Update(func(txn *badger.Txn) error { return txn.Delete(pendingKey(gen)) })
+	return db.update(func(txn *badger.Txn) error { return txn.Delete(pendingKey(gen)) })
 }
 
 // scanBodies calls fn with the id, version and body of every entry of a
@@ -169,7 +139,7 @@ type importer struct {
 	sum     screening.ImportSummary
 }
 
-func (imp *importer) run(ctx context.Context, r screening.EntryReader, o ImportOptions) (*ImportResult, error) {
+func (imp *importer) run(ctx context.Context, r screening.EntryReader, o screening.ImportOptions) (*screening.ImportResult, error) {
 	var (
 		bad     []*screening.RecordError
 		badN    int
@@ -177,9 +147,12 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o ImportO
 		ordinal int
 	)
 	numberer, _ := r.(recordNumberer)
+	p := imp.startPipeline()
+	batch := make([]*screening.Entry, 0, importBatch)
 	for {
 		if ordinal%1024 == 0 {
 			if err := ctxErr(ctx); err != nil {
+				p.abort()
 				return nil, err
 			}
 			if o.Progress != nil && ordinal > 0 {
@@ -214,6 +187,7 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o ImportO
 			continue
 		}
 		if err != nil {
+			p.abort()
 			return nil, fmt.Errorf("import %q: after record %d: %w", imp.list, rec, err)
 		}
 		imp.sum.Read++
@@ -221,9 +195,18 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o ImportO
 		if badN > 0 {
 			continue // the import is refused; read on only to report every bad record
 		}
-		if err := imp.put(e); err != nil {
-			return nil, fmt.Errorf("import %q: %w", imp.list, err)
+		if batch = append(batch, e); len(batch) == importBatch {
+			if !p.send(batch) {
+				break
+			}
+			batch = make([]*screening.Entry, 0, importBatch)
 		}
+	}
+	if len(batch) > 0 && badN == 0 {
+		p.send(batch)
+	}
+	if err := p.finish(); err != nil {
+		return nil, fmt.Errorf("import %q: %w", imp.list, err)
 	}
 	if badN > 0 {
 		return nil, &screening.ImportError{Records: bad, Count: badN}
@@ -232,8 +215,8 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o ImportO
 	if imported == 0 && !o.AllowEmpty {
 		return nil, fmt.Errorf("import %q: no usable entry in the input; refusing to empty the list: %w", imp.list, screening.ErrInvalid)
 	}
-	for id, oe := range imp.olds {
-		if oe.seen {
+	for id := range imp.olds {
+		if _, ok := imp.seen[id]; ok {
 			continue
 		}
 		before, err := getEntry(imp.rtx, imp.old, id)
@@ -247,6 +230,10 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o ImportO
 	}
 	if err := imp.wb.Flush(); err != nil {
 		return nil, fmt.Errorf("import %q: write: %w", imp.list, err)
+	}
+	// The new generation is on disk before the flip that makes it live.
+	if err := imp.db.bdb.Sync(); err != nil {
+		return nil, fmt.Errorf("import %q: sync: %w", imp.list, err)
 	}
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
@@ -266,56 +253,90 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o ImportO
 	return imp.flip(o, skipped)
 }
 
-// put writes one entry of the new generation and stages its audit record.
-func (imp *importer) put(e *screening.Entry) error {
-	e.List = imp.list
-	val, err := encodeEntry(e, imp.version)
-	if err != nil {
-		return err
+// encoded is one entry ready to write: its key, its stored value (with the
+// import's version) and the hash of its body.
+type encoded struct {
+	id   string
+	key  []byte
+	val  []byte
+	hash uint64
+}
+
+// encodeBatch encodes a batch of entries; it runs on several goroutines.
+func (imp *importer) encodeBatch(es []*screening.Entry) ([]encoded, error) {
+	out := make([]encoded, len(es))
+	for i, e := range es {
+		e.List = imp.list
+		val, err := encodeEntry(e, imp.version)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = encoded{id: e.ID, key: entryKey(imp.list, imp.gen, e.ID), val: val, hash: maphash.Bytes(imp.seed, entryBody(val))}
 	}
-	h := maphash.Bytes(imp.seed, entryBody(val))
-	oe := imp.olds[e.ID]
+	return out, nil
+}
+
+// write puts one encoded entry into the new generation and stages its audit
+// record: created, changed (with the entry before), or nothing when it is
+// unchanged, in which case it keeps the version at which it last changed.
+func (imp *importer) write(en *encoded) error {
+	oe := imp.olds[en.id]
 	switch {
 	case oe == nil:
 		imp.sum.Added++
-		after := *e
-		after.Version = imp.version
-		if err := imp.stage(screening.OpCreate, e.ID, nil, &after); err != nil {
+		if err := imp.stage(screening.OpCreate, en.id, nil, entryBody(en.val)); err != nil {
 			return err
 		}
-	case oe.hash == h:
-		oe.seen = true
+	case oe.hash == en.hash:
 		imp.sum.Unchanged++
-		binary.BigEndian.PutUint64(val[1:9], oe.version)
+		binary.BigEndian.PutUint64(en.val[1:9], oe.version)
 	default:
-		oe.seen = true
 		imp.sum.Changed++
-		before, err := getEntry(imp.rtx, imp.old, e.ID)
+		before, err := getEntry(imp.rtx, imp.old, en.id)
 		if err != nil {
 			return err
 		}
-		after := *e
-		after.Version = imp.version
-		if err := imp.stage(screening.OpUpdate, e.ID, before, &after); err != nil {
+		if err := imp.stage(screening.OpUpdate, en.id, before, entryBody(en.val)); err != nil {
 			return err
 		}
 	}
-	return imp.wb.Set(entryKey(imp.list, imp.gen, e.ID), val)
+	return imp.wb.Set(en.key, en.val)
 }
 
 // stagedChange is the stored form of one entry's change within an import.
-// Seq, version, time and actor are the import's own.
+// Seq, version, time and actor are the import's own. After is the entry's
+// stored JSON as written into the generation, so that an import encodes
+// each entry once.
 type stagedChange struct {
 	Op     screening.Op     `json:"op"`
 	ID     string           `json:"id"`
 	Before *screening.Entry `json:"before,omitempty"`
-	After  *screening.Entry `json:"after,omitempty"`
+	After  json.RawMessage  `json:"after,omitempty"`
 }
 
-func (imp *importer) stage(op screening.Op, id string, before, after *screening.Entry) error {
-	b, err := json.Marshal(stagedChange{Op: op, ID: id, Before: before, After: after})
-	if err != nil {
-		return err
+func (imp *importer) stage(op screening.Op, id string, before *screening.Entry, after []byte) error {
+	var b []byte
+	if before == nil {
+		// The common case, an added entry: write the record directly
+		// rather than have encoding/json re-validate the entry's JSON.
+		idq, err := json.Marshal(id)
+		if err != nil {
+			return err
+		}
+		after = bytes.TrimRight(after, "\n")
+		b = make([]byte, 0, len(after)+len(idq)+32)
+		b = append(b, `{"op":"`...)
+		b = append(b, op...)
+		b = append(b, `","id":`...)
+		b = append(b, idq...)
+		b = append(b, `,"after":`...)
+		b = append(b, after...)
+		b = append(b, '}')
+	} else {
+		var err error
+		if b, err = json.Marshal(stagedChange{Op: op, ID: id, Before: before, After: after}); err != nil {
+			return err
+		}
 	}
 	imp.staged++
 	return imp.wb.Set(stagedKey(imp.gen, imp.staged), b)
@@ -324,14 +345,14 @@ func (imp *importer) stage(op screening.Op, id string, before, after *screening.
 // flip makes the new generation live in one commit: list metadata, counters,
 // the import's audit record, the old generation marked for deletion and the
 // pending marker gone.
-func (imp *importer) flip(o ImportOptions, skipped []*screening.RecordError) (*ImportResult, error) {
+func (imp *importer) flip(o screening.ImportOptions, skipped []*screening.RecordError) (*screening.ImportResult, error) {
 	db := imp.db
 	now := db.opts.Now().UTC()
 	ch := &screening.Change{Seq: db.seq + 1, Version: imp.version, Time: now, Actor: o.Actor,
 		Op: screening.OpImport, List: imp.list, Reason: o.Reason, Import: &imp.sum}
 	m := &listMeta{Name: imp.list, Gen: imp.gen, Entries: len(imp.seen), Version: imp.version,
 		Updated: now, Source: o.Source, Format: o.Format}
-	err := db.bdb.Update(func(txn *badger.Txn) error {
+	err := db.update(func(txn *badger.Txn) error {
 		if err := db.commitMeta(txn, m, ch, imp.gen); err != nil {
 			return err
 		}
@@ -346,5 +367,89 @@ func (imp *importer) flip(o ImportOptions, skipped []*screening.RecordError) (*I
 		return nil, fmt.Errorf("import %q: commit: %w", imp.list, err)
 	}
 	db.advance(ch, imp.gen)
-	return &ImportResult{Change: ch, Skipped: skipped}, nil
+	return &screening.ImportResult{Change: ch, Skipped: skipped}, nil
 }
+
+// importBatch is how many entries go through the pipeline together.
+const importBatch = 256
+
+// pipeline encodes batches of entries on several goroutines and writes them,
+// in order, on one: reading, encoding and Badger's work overlap.
+type pipeline struct {
+	imp     *importer
+	batches chan *pending
+	order   chan *pending
+	done    chan error
+	failed  chan struct{}
+}
+
+type pending struct {
+	entries []*screening.Entry
+	out     []encoded
+	err     error
+	ready   chan struct{}
+}
+
+func (imp *importer) startPipeline() *pipeline {
+	p := &pipeline{imp: imp, batches: make(chan *pending, 8), order: make(chan *pending, 16),
+		done: make(chan error, 1), failed: make(chan struct{})}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range p.batches {
+				b.out, b.err = imp.encodeBatch(b.entries)
+				close(b.ready)
+			}
+		}()
+	}
+	go func() {
+		var first error
+		for b := range p.order {
+			<-b.ready
+			if first != nil {
+				continue
+			}
+			if b.err != nil {
+				first = b.err
+			}
+			for i := range b.out {
+				if first != nil {
+					break
+				}
+				first = imp.write(&b.out[i])
+			}
+			if first != nil {
+				close(p.failed)
+			}
+		}
+		wg.Wait()
+		p.done <- first
+	}()
+	return p
+}
+
+// send queues a batch; it returns false once the writer has failed.
+func (p *pipeline) send(es []*screening.Entry) bool {
+	b := &pending{entries: es, ready: make(chan struct{})}
+	select {
+	case p.order <- b:
+	case <-p.failed:
+		return false
+	}
+	p.batches <- b
+	return true
+}
+
+// finish waits for everything queued to be written and returns the first
+// error.
+func (p *pipeline) finish() error {
+	close(p.order)
+	close(p.batches)
+	return <-p.done
+}
+
+// abort stops the pipeline, discarding what is queued.
+func (p *pipeline) abort() { p.finish() }

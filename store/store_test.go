@@ -61,7 +61,7 @@ func (r *sliceReader) Read() (*screening.Entry, error) {
 func TestPutGetDelete(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
-	w := store.WriteOptions{Actor: "alice", Reason: "new intelligence"}
+	w := screening.WriteOptions{Actor: "alice", Reason: "new intelligence"}
 
 	ch, err := db.Put(ctx, person("ops", "p1", "Ivan Petrov"), w)
 	if err != nil {
@@ -116,7 +116,7 @@ func TestPutGetDelete(t *testing.T) {
 	}
 
 	var ops []screening.Op
-	if err := db.Changes(ctx, store.ChangeFilter{ID: "p1"}, func(c *screening.Change) error {
+	if err := db.Changes(ctx, screening.ChangeFilter{ID: "p1"}, func(c *screening.Change) error {
 		if c.Actor != "alice" || c.Reason != "new intelligence" {
 			t.Errorf("change %d: actor %q reason %q", c.Seq, c.Actor, c.Reason)
 		}
@@ -133,19 +133,19 @@ func TestPutGetDelete(t *testing.T) {
 func TestPutModes(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
-	if _, err := db.Put(ctx, person("ops", "p1", "A B"), store.WriteOptions{Mode: store.UpdateOnly}); !errors.Is(err, screening.ErrNotFound) {
+	if _, err := db.Put(ctx, person("ops", "p1", "A B"), screening.WriteOptions{Mode: screening.UpdateOnly}); !errors.Is(err, screening.ErrNotFound) {
 		t.Fatalf("UpdateOnly of a missing entry: err = %v, want ErrNotFound", err)
 	}
-	if _, err := db.Put(ctx, person("ops", "p1", "A B"), store.WriteOptions{Mode: store.CreateOnly}); err != nil {
+	if _, err := db.Put(ctx, person("ops", "p1", "A B"), screening.WriteOptions{Mode: screening.CreateOnly}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Put(ctx, person("ops", "p1", "A B"), store.WriteOptions{Mode: store.CreateOnly}); !errors.Is(err, screening.ErrConflict) {
+	if _, err := db.Put(ctx, person("ops", "p1", "A B"), screening.WriteOptions{Mode: screening.CreateOnly}); !errors.Is(err, screening.ErrConflict) {
 		t.Fatalf("CreateOnly of an existing entry: err = %v, want ErrConflict", err)
 	}
-	if _, err := db.Put(ctx, person("ops", "p1", "A C"), store.WriteOptions{IfVersion: 7}); !errors.Is(err, screening.ErrConflict) {
+	if _, err := db.Put(ctx, person("ops", "p1", "A C"), screening.WriteOptions{IfVersion: 7}); !errors.Is(err, screening.ErrConflict) {
 		t.Fatalf("IfVersion 7 at version 1: err = %v, want ErrConflict", err)
 	}
-	if _, err := db.Put(ctx, person("ops", "p1", "A C"), store.WriteOptions{IfVersion: 1}); err != nil {
+	if _, err := db.Put(ctx, person("ops", "p1", "A C"), screening.WriteOptions{IfVersion: 1}); err != nil {
 		t.Fatalf("IfVersion 1 at version 1: %v", err)
 	}
 }
@@ -170,7 +170,7 @@ func TestPutInvalid(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := person("ops", "p1", "A B")
 			tt.edit(e)
-			_, err := db.Put(ctx, e, store.WriteOptions{})
+			_, err := db.Put(ctx, e, screening.WriteOptions{})
 			var ve *screening.ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("err = %v, want a *ValidationError", err)
@@ -211,7 +211,7 @@ func TestImportReplacesAtomically(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
 	first := entries("bulk", 100, "v1")
-	res, err := db.Import(ctx, "bulk", &sliceReader{entries: first}, store.ImportOptions{Actor: "op", Format: "jsonl"})
+	res, err := db.Import(ctx, "bulk", &sliceReader{entries: first}, screening.ImportOptions{Actor: "op", Format: "jsonl"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestImportReplacesAtomically(t *testing.T) {
 		e.Reason = "v2"
 	}
 	second = append(second, entries("bulk", 105, "v2")[100:]...)
-	res, err = db.Import(ctx, "bulk", &sliceReader{entries: second}, store.ImportOptions{Actor: "op"})
+	res, err = db.Import(ctx, "bulk", &sliceReader{entries: second}, screening.ImportOptions{Actor: "op"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestImportReplacesAtomically(t *testing.T) {
 
 	// A failing reader leaves the list as it was.
 	third := entries("bulk", 50, "v3")
-	_, err = db.Import(ctx, "bulk", &sliceReader{entries: third, errs: map[int]error{40: errors.New("disk on fire")}}, store.ImportOptions{})
+	_, err = db.Import(ctx, "bulk", &sliceReader{entries: third, errs: map[int]error{40: errors.New("disk on fire")}}, screening.ImportOptions{})
 	if err == nil {
 		t.Fatal("import with a failing reader succeeded")
 	}
@@ -258,7 +258,7 @@ func TestImportReplacesAtomically(t *testing.T) {
 		3:  &screening.RecordError{Record: 4, Err: errors.New("no name")},
 		17: &screening.RecordError{Record: 18, Err: errors.New("broken date")},
 	}}
-	_, err = db.Import(ctx, "bulk", bad, store.ImportOptions{})
+	_, err = db.Import(ctx, "bulk", bad, screening.ImportOptions{})
 	var ie *screening.ImportError
 	if !errors.As(err, &ie) || ie.Count != 2 || ie.Records[0].Record != 4 || ie.Records[1].Record != 18 {
 		t.Fatalf("import with bad records: err = %v, want an ImportError for records 4 and 18", err)
@@ -273,7 +273,7 @@ func TestImportReplacesAtomically(t *testing.T) {
 
 	// With SkipInvalid the good records go in and the bad are listed.
 	bad.i = 0
-	res, err = db.Import(ctx, "bulk", bad, store.ImportOptions{SkipInvalid: true})
+	res, err = db.Import(ctx, "bulk", bad, screening.ImportOptions{SkipInvalid: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,15 +285,15 @@ func TestImportReplacesAtomically(t *testing.T) {
 func TestImportRefusesEmptyAndDuplicates(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
-	if _, err := db.Import(ctx, "x", &sliceReader{}, store.ImportOptions{}); !errors.Is(err, screening.ErrInvalid) {
+	if _, err := db.Import(ctx, "x", &sliceReader{}, screening.ImportOptions{}); !errors.Is(err, screening.ErrInvalid) {
 		t.Fatalf("empty import: err = %v, want ErrInvalid", err)
 	}
-	if _, err := db.Import(ctx, "x", &sliceReader{}, store.ImportOptions{AllowEmpty: true}); err != nil {
+	if _, err := db.Import(ctx, "x", &sliceReader{}, screening.ImportOptions{AllowEmpty: true}); err != nil {
 		t.Fatalf("empty import with AllowEmpty: %v", err)
 	}
 	dup := entries("x", 3, "")
 	dup[2].ID = dup[0].ID
-	_, err := db.Import(ctx, "x", &sliceReader{entries: dup}, store.ImportOptions{})
+	_, err := db.Import(ctx, "x", &sliceReader{entries: dup}, screening.ImportOptions{})
 	var ie *screening.ImportError
 	if !errors.As(err, &ie) || ie.Records[0].Record != 3 {
 		t.Fatalf("duplicate ids: err = %v, want an ImportError at record 3", err)
@@ -303,19 +303,19 @@ func TestImportRefusesEmptyAndDuplicates(t *testing.T) {
 func TestChangesFeedFollowsImport(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
-	if _, err := db.Put(ctx, person("ops", "solo", "Solo Person"), store.WriteOptions{Actor: "a"}); err != nil {
+	if _, err := db.Put(ctx, person("ops", "solo", "Solo Person"), screening.WriteOptions{Actor: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", 5, "v1")}, store.ImportOptions{Actor: "b"}); err != nil {
+	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", 5, "v1")}, screening.ImportOptions{Actor: "b"}); err != nil {
 		t.Fatal(err)
 	}
 	next := entries("bulk", 5, "v1")[1:]
 	next[0].Reason = "v2"
-	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: next}, store.ImportOptions{Actor: "c"}); err != nil {
+	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: next}, screening.ImportOptions{Actor: "c"}); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	if err := db.Changes(ctx, store.ChangeFilter{AfterSeq: 1}, func(c *screening.Change) error {
+	if err := db.Changes(ctx, screening.ChangeFilter{AfterSeq: 1}, func(c *screening.Change) error {
 		got = append(got, fmt.Sprintf("%d %s %s %s", c.Seq, c.Actor, c.Op, c.ID))
 		return nil
 	}); err != nil {
@@ -337,10 +337,10 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", 50, "")}, store.ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", 50, "")}, screening.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Put(ctx, person("ops", "p", "P Q"), store.WriteOptions{}); err != nil {
+	if _, err := db.Put(ctx, person("ops", "p", "P Q"), screening.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
@@ -362,7 +362,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 		t.Fatalf("lists after reopen = %+v", lists)
 	}
 	// A write after reopen continues the counters.
-	ch, err := db.Put(ctx, person("ops", "q", "Q R"), store.WriteOptions{})
+	ch, err := db.Put(ctx, person("ops", "q", "Q R"), screening.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,10 +374,10 @@ func TestReopenKeepsEverything(t *testing.T) {
 func TestDeleteList(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
-	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", 20, "")}, store.ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: entries("bulk", 20, "")}, screening.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.DeleteList(ctx, "bulk", store.WriteOptions{Actor: "op"}); err != nil {
+	if _, err := db.DeleteList(ctx, "bulk", screening.WriteOptions{Actor: "op"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.List(ctx, "bulk"); !errors.Is(err, screening.ErrNotFound) {
@@ -387,7 +387,7 @@ func TestDeleteList(t *testing.T) {
 		t.Fatalf("Get after DeleteList: %v", err)
 	}
 	// A new list of the same name starts empty.
-	if _, err := db.Put(ctx, person("bulk", "n", "N M"), store.WriteOptions{}); err != nil {
+	if _, err := db.Put(ctx, person("bulk", "n", "N M"), screening.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := listIDs(t, db, "bulk"); len(got) != 1 {
@@ -399,14 +399,14 @@ func TestSnapshotSeq(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
 	for i := range 3 {
-		if _, err := db.Put(ctx, person("ops", fmt.Sprint(i), "A B"), store.WriteOptions{}); err != nil {
+		if _, err := db.Put(ctx, person("ops", fmt.Sprint(i), "A B"), screening.WriteOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	n := 0
-	seq, err := db.Snapshot(ctx, func(*screening.Entry) error { n++; return nil })
-	if err != nil || seq != 3 || n != 3 {
-		t.Fatalf("Snapshot = seq %d, %d entries, err %v; want 3, 3", seq, n, err)
+	seq, version, err := db.Snapshot(ctx, func(*screening.Entry) error { n++; return nil })
+	if err != nil || seq != 3 || version != 3 || n != 3 {
+		t.Fatalf("Snapshot = seq %d, version %d, %d entries, err %v; want 3, 3, 3", seq, version, n, err)
 	}
 	ctx2, cancel := context.WithTimeout(ctx, time.Nanosecond)
 	defer cancel()

@@ -22,7 +22,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "import", "--list NAME --format FORMAT [flags] FILE|DIR|-")
 	data := dataFlag(fs)
 	list := fs.String("list", "", "the `name` of the list to replace with the file's entries (required)")
-	format := fs.String("format", "jsonl", "the file's `format`: "+formatNames())
+	format := fs.String("format", "", "the file's `format`: "+formatNames()+"; detected from the contents when not given")
 	skip := fs.Bool("skip-invalid", false, "import the usable records and list the others, instead of refusing the file")
 	allowEmpty := fs.Bool("allow-empty", false, "let a file with no usable record empty the list")
 	reason := fs.String("reason", "", "why the list changes, for the audit trail")
@@ -38,10 +38,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	path := fs.Arg(0)
 
-	src, err := openSource(*format, path, e.stdin)
+	src, fmtName, err := openSource(*format, path, e.stdin)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	*format = fmtName
 	defer src.Close()
 	bar := newProgress(e.stderr, src.size, "importing "+*list)
 	src.onRead = func(n int) { bar.add(n) }
@@ -51,7 +52,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	res, err := db.Import(ctx, *list, src.reader, store.ImportOptions{
+	res, err := db.Import(ctx, *list, src.reader, screening.ImportOptions{
 		Actor: cliActor(), Reason: *reason, Format: *format, Source: path,
 		SkipInvalid: *skip, AllowEmpty: *allowEmpty, Digest: src.digest,
 		Progress: func(n int) { bar.entries(n) },

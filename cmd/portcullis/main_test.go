@@ -92,7 +92,7 @@ func TestImportGetExportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, err = call(t, string(b), "import", "--data", data, "--list", "copy", "-")
+	out, _, err = call(t, string(b), "import", "--data", data, "--list", "copy", "--format", "jsonl", "-")
 	if err != nil || !strings.Contains(out, "added 3") {
 		t.Fatalf("import from stdin: %q, %v", out, err)
 	}
@@ -141,5 +141,128 @@ func TestImportRefusesBadFile(t *testing.T) {
 	}
 	if !strings.Contains(out, "skipped 5") || strings.Count(stderr, "skipped record") != 5 {
 		t.Errorf("skip-invalid: out %q stderr %q", out, stderr)
+	}
+}
+
+func TestKeysCommand(t *testing.T) {
+	data := t.TempDir()
+	if _, _, err := call(t, "", "keys", "--data", data, "list"); err == nil {
+		t.Fatal("keys list without a key file succeeded")
+	}
+	if err := os.WriteFile(filepath.Join(data, "keys.json"), []byte(`{"keys":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := call(t, "", "keys", "--data", data, "add", "--role", "gate", "--name", "lane-3")
+	if err != nil || !strings.HasPrefix(key, "pck_") {
+		t.Fatalf("keys add: %q %v", key, err)
+	}
+	id := key[4:12]
+	out, _, _ := call(t, "", "keys", "--data", data, "list")
+	if !strings.Contains(out, id) || !strings.Contains(out, "lane-3") || !strings.Contains(out, "active") || strings.Contains(out, key) {
+		t.Fatalf("keys list = %q", out)
+	}
+	if _, _, err := call(t, "", "keys", "--data", data, "revoke", id); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = call(t, "", "keys", "--data", data, "list")
+	if !strings.Contains(out, "revoked") {
+		t.Fatalf("after revoke: %q", out)
+	}
+	if _, _, err := call(t, "", "keys", "--data", data, "add", "--role", "king"); !errors.Is(err, errUsage) {
+		t.Fatalf("bad role: %v", err)
+	}
+}
+
+// TestImportRealLists imports the bundled UN, OFAC and UK files with the
+// format detected from their contents, and checks the counts lists shows.
+func TestImportRealLists(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 22,000 entries")
+	}
+	data := t.TempDir()
+	for _, l := range []struct{ list, path, count string }{
+		{"un", "../../fixtures/lists/un/un_consolidated_2026-02-27.xml", "1003"},
+		{"ofac", "../../fixtures/lists/ofac/sdn.csv", "14965"},
+		{"uk", "../../fixtures/lists/uk", "6046"},
+	} {
+		out, _, err := call(t, "", "import", "--data", data, "--list", l.list, l.path)
+		if err != nil {
+			t.Fatalf("import %s: %v", l.list, err)
+		}
+		if !strings.Contains(out, "imported "+l.count+" entries") {
+			t.Errorf("import %s: %q, want %s entries", l.list, out, l.count)
+		}
+	}
+	out, _, err := call(t, "", "lists", "--data", data, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"entries": 1003`, `"entries": 14965`, `"entries": 6046`, `"format": "uk-csv"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lists lacks %s", want)
+		}
+	}
+	out, _, err = call(t, "", "get", "--data", data, "--list", "un", "QDi.001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"محمد صلاح الدين", "alias (weak)", "1963-04-11", "EGY"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("get QDi.001 lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestScore(t *testing.T) {
+	out, _, err := call(t, "Sergei Shoigu\tSHOIGU SERGEI\nJohn Smith\tMaria Gonzalez\n", "score")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], "\ttrue") || !strings.HasSuffix(lines[1], "\tfalse") {
+		t.Fatalf("score output %q", out)
+	}
+	if !strings.HasPrefix(lines[0], "1.0000\t") {
+		t.Errorf("reordered name: %q, want 1.0000", lines[0])
+	}
+	for _, bad := range []struct{ in, want string }{
+		{"no tab here\n", "line 1"},
+		{"a\tb\nx\ty\tz\n", "line 2"},
+		{"a\t \n", "line 1"},
+	} {
+		if _, _, err := call(t, bad.in, "score"); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("score %q: err %v, want one naming %s", bad.in, err, bad.want)
+		}
+	}
+	if out, _, err := call(t, "Acme Trading LLC\tACME TRADING LIMITED\n", "score", "--kind", "organization"); err != nil || !strings.HasSuffix(strings.TrimSpace(out), "true") {
+		t.Errorf("organisation legal forms: %q %v", out, err)
+	}
+}
+
+func TestScreenCommand(t *testing.T) {
+	data := t.TempDir()
+	if _, _, err := call(t, "", "import", "--data", data, "--list", "test", "testdata/sample.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	in := `{"id":"a","name":"Ivan Petrov","birth_date":"1960-01-31"}
+{"id":"b","surname":"Nobody","given_names":"Plain"}
+{"id":"c","nam":"typo"}
+{"id":"d","name":"Fatima Al Zahra"}
+`
+	out, _, err := call(t, in, "screen", "--data", data)
+	if err == nil {
+		t.Fatal("screen with an unreadable line exited 0")
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d result lines for 4 inputs:\n%s", len(lines), out)
+	}
+	for i, want := range []string{`"id":"a","decision":"REFER"`, `"id":"b","decision":"CLEAR"`, `"id":"c","decision":"REFER"`, `"id":"d","decision":"DENY"`} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("line %d = %s, want %s", i+1, lines[i], want)
+		}
+	}
+	if !strings.Contains(lines[0], `"entry_id":"T-1"`) || strings.Contains(lines[0], "explanation") {
+		t.Errorf("line 1 = %s", lines[0])
 	}
 }

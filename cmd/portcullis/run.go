@@ -32,6 +32,10 @@ func commands() []command {
 		{"lists", "show the lists, their entry counts and versions", runLists},
 		{"get", "show one entry of a list", runGet},
 		{"export", "write a list as JSON Lines", runExport},
+		{"serve", "run the HTTP screening service (loads the bundled lists on first start)", runServe},
+		{"screen", "screen travellers given as JSON Lines on stdin, without a server", runScreen},
+		{"keys", "list, add or revoke API keys", runKeys},
+		{"score", "score pairs of names (NAME_A<TAB>NAME_B lines on stdin)", runScore},
 	}
 }
 
