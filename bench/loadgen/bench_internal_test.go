@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/bordersec/portcullis/bench/mix"
+	"github.com/bordersec/portcullis/screening/httpapi"
+)
+
+// benchSynthetic adds a case to BenchmarkServer: the bundled lists plus
+// that many synthetic persons (-synthetic 200000; a million takes minutes
+// to import and load).
+var benchSynthetic = flag.Int("synthetic", 0, "BenchmarkServer: also measure with this many synthetic entries")
+
+// BenchmarkServer sends b.N requests flat out to a server in the same
+// process, the target setting of issue 4 (server and load generator
+// sharing the machine): single screenings over 64 connections and
+// 400-passenger manifests over 4, against the bundled lists; and single
+// screenings against an empty store, which costs the matcher next to
+// nothing and so shows what HTTP, JSON and the durable audit record cost
+// alone. Run with -cpuprofile to see where the server spends its time:
+//
+//	go test -run '^$' -bench Server/bundled/screen -benchtime 40000x -cpuprofile cpu.out ./bench/loadgen
+func BenchmarkServer(b *testing.B) {
+	type listsCase struct {
+		name string
+		opts serverOpts
+	}
+	cases := []listsCase{{"bundled", serverOpts{bundled: true}}, {"empty", serverOpts{}}}
+	if *benchSynthetic > 0 {
+		cases = append(cases, listsCase{fmt.Sprintf("synthetic%d", *benchSynthetic), serverOpts{bundled: true, synthetic: *benchSynthetic}})
+	}
+	for _, lists := range cases {
+		b.Run(lists.name, func(b *testing.B) {
+			ts := startServer(b, lists.opts)
+			for _, bc := range []struct {
+				name     string
+				manifest int
+				role     httpapi.Role
+			}{{"screen", 0, httpapi.RoleGate}, {"manifest400", 400, httpapi.RoleCarrier}} {
+				if lists.name != "bundled" && bc.manifest > 0 {
+					continue
+				}
+				b.Run(bc.name, func(b *testing.B) { benchLoad(b, ts, bc.manifest, bc.role) })
+			}
+		})
+	}
+}
+
+func benchLoad(b *testing.B, ts *testServer, manifest int, role httpapi.Role) {
+	u, _ := url.Parse(ts.url)
+	cfg := &config{target: u, addr: u.Host, path: "/v1/screen", key: ts.keys[role], conns: 64,
+		duration: time.Hour, timeout: 10 * time.Second, runs: 1, weights: mix.DefaultWeights, seed: 1,
+		targets: "bundled", pool: 200_000, manifest: manifest}
+	if ts.targets != "" {
+		cfg.targets, cfg.sample, cfg.list = ts.targets, 20_000, "synthetic"
+	}
+	if manifest > 0 {
+		cfg.path, cfg.conns, cfg.pool = "/v1/manifests", 4, 100
+	}
+	p, err := buildPool(context.Background(), cfg, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newRunner(cfg, p)
+	r.limit = uint64(b.N)
+	defer r.hc.CloseIdleConnections()
+	b.ReportAllocs()
+	b.ResetTimer()
+	res := r.once(context.Background())
+	b.StopTimer()
+	if res.Errors > 0 {
+		b.Logf("errors: %v", res.ErrorsBy)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	b.ReportMetric(res.Latency.P50*1e6, "p50-ns")
+	b.ReportMetric(res.Latency.P99*1e6, "p99-ns")
+	b.ReportMetric(res.Server.P50*1e6, "server-p50-ns")
+}
