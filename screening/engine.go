@@ -556,13 +556,19 @@ func (e *Engine) screen(ctx context.Context, t *Traveller, memo *searchMemo) (d 
 			e.log.Error("document check", "err", err)
 			return e.incomplete(d, "the document list could not be read")
 		case chk.Listed != nil:
+			detail := "document reported " + string(chk.Listed.Status)
+			if !chk.Listed.Reported.IsZero() {
+				detail += " on " + chk.Listed.Reported.String()
+			}
 			d.Hits = append(d.Hits, Hit{Kind: HitListedDocument, List: "documents", EntryID: documentID(chk.Listed),
-				Score: 1, Strong: true, Action: ActionDeny, Status: string(chk.Listed.Status),
-				Detail: "document " + string(chk.Listed.Status) + " (reported " + chk.Listed.Reported.String() + ")"})
+				Score: 1, Strong: true, Action: ActionDeny, Status: string(chk.Listed.Status), Detail: detail})
 		case chk.Near != nil:
+			detail := "the number matches a listed " + string(chk.Near.Status) + " document only after swapping look-alike characters (O/0, I/1, S/5, B/8)"
+			if t.Document.Country == "" || DocClass(t.Document.Type) == 0 {
+				detail = "a listed " + string(chk.Near.Status) + " document has this number, but the traveller's document gives no issuing state or type to compare"
+			}
 			d.Hits = append(d.Hits, Hit{Kind: HitNearDocument, List: "documents", EntryID: documentID(chk.Near),
-				Score: 0.9, Action: ActionRefer, Status: string(chk.Near.Status),
-				Detail: "the number matches a listed " + string(chk.Near.Status) + " document only after swapping look-alike characters (O/0, I/1, S/5, B/8)"})
+				Score: 0.9, Action: ActionRefer, Status: string(chk.Near.Status), Detail: detail})
 		}
 	}
 	e.decide(d)

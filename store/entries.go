@@ -244,7 +244,7 @@ func (db *DB) Put(ctx context.Context, e *screening.Entry, w screening.WriteOpti
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
-	if err := screening.ValidateListName(e.List); err != nil {
+	if err := validateWatchlistName(e.List); err != nil {
 		return nil, &screening.ValidationError{Field: "list", Value: e.List, Err: err}
 	}
 	c := *e
@@ -434,4 +434,16 @@ func (db *DB) advance(ch *screening.Change, gen uint64) {
 type auditRecord struct {
 	*screening.Change
 	Gen uint64 `json:"gen,omitempty"`
+}
+
+// validateWatchlistName checks a watchlist's name; "documents" is the lost
+// and stolen documents list's, which has its own store and audit records.
+func validateWatchlistName(list string) error {
+	if err := screening.ValidateListName(list); err != nil {
+		return err
+	}
+	if list == DocumentList {
+		return fmt.Errorf("list name %q is reserved for the lost and stolen documents list", list)
+	}
+	return nil
 }

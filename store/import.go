@@ -37,7 +37,7 @@ type oldEntry struct {
 // Writers of other lists wait while an import runs.
 func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, o screening.ImportOptions) (*screening.ImportResult, error) {
 	start := time.Now()
-	if err := screening.ValidateListName(list); err != nil {
+	if err := validateWatchlistName(list); err != nil {
 		return nil, &screening.ValidationError{Field: "list", Value: list, Err: err}
 	}
 	db.wmu.Lock()

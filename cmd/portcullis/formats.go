@@ -8,9 +8,10 @@ import (
 	"strings"
 
 	"github.com/bordersec/portcullis/screening/listfmt"
+	"github.com/bordersec/portcullis/screening/listfmt/docfmt"
 )
 
-func formatNames() string { return strings.Join(listfmt.Formats(), ", ") }
+func formatNames() string { return strings.Join(append(listfmt.Formats(), docfmt.Formats()...), ", ") }
 
 // openSource opens path ("-" for stdin) in the given list format; an empty
 // format is detected from the contents. Single files are hashed and counted

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bordersec/portcullis/screening"
+	"github.com/bordersec/portcullis/screening/listfmt/docfmt"
 	"github.com/bordersec/portcullis/store"
 )
 
@@ -37,6 +38,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import: %v: %w", err, errUsage)
 	}
 	path := fs.Arg(0)
+	if docfmt.IsFormat(*format) {
+		return importDocuments(ctx, e, documentImport{data: *data, list: *list, format: *format, path: path,
+			skip: *skip, allowEmpty: *allowEmpty, reason: *reason})
+	}
 
 	src, fmtName, err := openSource(*format, path, e.stdin)
 	if err != nil {

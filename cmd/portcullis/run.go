@@ -35,6 +35,7 @@ func commands() []command {
 		{"serve", "run the HTTP screening service (loads the bundled lists on first start)", runServe},
 		{"screen", "screen travellers given as JSON Lines on stdin, without a server", runScreen},
 		{"keys", "list, add or revoke API keys", runKeys},
+		{"documents", "show the lost and stolen documents list, or check one document", runDocuments},
 		{"score", "score pairs of names (NAME_A<TAB>NAME_B lines on stdin)", runScore},
 	}
 }

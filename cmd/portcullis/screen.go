@@ -48,7 +48,12 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	engine := screening.New(db, screening.Options{Deadline: *deadline, CacheSize: -1, Logger: quietLogger(e.stderr)})
+	docs, err := db.OpenDocuments(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer docs.Close()
+	engine := screening.New(db, screening.Options{Deadline: *deadline, CacheSize: -1, Logger: quietLogger(e.stderr), Documents: docs})
 	if err := engine.Open(ctx); err != nil {
 		return err
 	}

@@ -60,6 +60,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	docs, err := db.OpenDocuments(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer docs.Close()
 	if !*noSeed {
 		if err := seed(ctx, db, log); err != nil {
 			return err
@@ -74,7 +79,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if cache == 0 {
 		cache = -1
 	}
-	engine := screening.New(db, screening.Options{Deadline: *deadline, CacheSize: cache, Logger: log})
+	engine := screening.New(db, screening.Options{Deadline: *deadline, CacheSize: cache, Logger: log, Documents: docs})
 	if err := engine.Open(ctx); err != nil {
 		return err
 	}
@@ -84,6 +89,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	srv.EnableDocuments(docs)
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
