@@ -145,7 +145,9 @@ func (h *harness) do(method, path string, role httpapi.Role, body string, header
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	r := reply{status: resp.StatusCode(), body: append([]byte(nil), resp.Body()...), header: map[string]string{}}
-	resp.Header.VisitAll(func(k, v []byte) { r.header[string(k)] = string(v) })
+	for k, v := range resp.Header.All() {
+		r.header[string(k)] = string(v)
+	}
 	return r
 }
 
