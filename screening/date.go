@@ -130,17 +130,46 @@ func (d Date) String() string {
 	if d.bad != "" {
 		return d.bad
 	}
+	var buf [16]byte
+	return string(d.appendText(buf[:0]))
+}
+
+// appendText appends the text form of d.
+func (d Date) appendText(b []byte) []byte {
+	if d.bad != "" {
+		return append(b, d.bad...)
+	}
 	switch d.Precision() {
 	case PrecisionRange:
-		return fmt.Sprintf("%04d/%04d", d.Year, d.ToYear)
+		b = appendYear(b, d.Year)
+		b = append(b, '/')
+		return appendYear(b, d.ToYear)
 	case PrecisionDay:
-		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+		b = appendYear(b, d.Year)
+		b = append2(append(b, '-'), d.Month)
+		return append2(append(b, '-'), d.Day)
 	case PrecisionMonth:
-		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+		b = appendYear(b, d.Year)
+		return append2(append(b, '-'), d.Month)
 	case PrecisionYear:
-		return fmt.Sprintf("%04d", d.Year)
+		return appendYear(b, d.Year)
 	}
-	return ""
+	return b
+}
+
+// appendYear writes a year as at least four digits, as %04d does.
+func appendYear(b []byte, y int) []byte {
+	if y < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d", y)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+}
+
+func append2(b []byte, n int) []byte {
+	if n < 0 || n > 99 {
+		return fmt.Appendf(b, "%02d", n)
+	}
+	return append(b, byte('0'+n/10), byte('0'+n%10))
 }
 
 // ParseDate reads a Date in its text form: "YYYY-MM-DD", "YYYY-MM", "YYYY"
@@ -227,7 +256,7 @@ func (d Date) Time() time.Time {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) { return d.appendText(nil), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler. Text that is not a
 // date is kept, not refused, so that Validate can name the field it sits in:

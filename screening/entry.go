@@ -107,14 +107,7 @@ var _ json.Marshaler = Name{}
 // MarshalJSON writes a strong full name as a plain string, anything else as
 // an object.
 func (n Name) MarshalJSON() ([]byte, error) {
-	if n.Given == "" && n.Family == "" && !n.Weak() {
-		return appendJSONString(make([]byte, 0, len(n.Full)+2), n.Full), nil
-	}
-	o := nameObject(n)
-	if o.Strength == StrengthStrong {
-		o.Strength = ""
-	}
-	return json.Marshal(o)
+	return n.appendJSON(make([]byte, 0, len(n.Full)+len(n.Given)+len(n.Family)+16)), nil
 }
 
 // UnmarshalJSON accepts a string or an object.
@@ -475,36 +468,3 @@ func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// appendJSONString appends s as a JSON string. It escapes what JSON must
-// (quotes, backslashes, control characters) and leaves other UTF-8 as it
-// is; invalid UTF-8 becomes U+FFFD, as encoding/json does.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, "\\ufffd"...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
-}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -23,18 +22,10 @@ const entryFormat = 1
 func encodeEntry(e *screening.Entry, version uint64) ([]byte, error) {
 	c := *e
 	c.List, c.Version = "", 0
-	var buf bytes.Buffer
-	buf.Grow(512)
-	buf.WriteByte(entryFormat)
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], version)
-	buf.Write(v[:])
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&c); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	b := make([]byte, 9, 640)
+	b[0] = entryFormat
+	binary.BigEndian.PutUint64(b[1:9], version)
+	return c.AppendJSON(b), nil
 }
 
 // entryBody returns the part of a stored entry that says what it holds,
