@@ -467,4 +467,3 @@ func dedupeDates(ds []Date) []Date {
 func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
-
