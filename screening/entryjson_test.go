@@ -3,6 +3,7 @@ package screening_test
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/bordersec/portcullis/fixtures"
@@ -70,6 +71,64 @@ func BenchmarkAppendJSON(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			stdJSON(b, e)
+		}
+	})
+}
+
+func TestDecodeEntryJSON(t *testing.T) {
+	g := fixtures.NewGenerator(9)
+	for i := range 2000 {
+		e := g.Person(i)
+		e.List, e.Version = "l", uint64(i+1)
+		b := e.AppendJSON(nil)
+		var got, want screening.Entry
+		if err := screening.DecodeEntryJSON(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("DecodeEntryJSON(%s) =\n%+v\nwant\n%+v", b, got, want)
+		}
+	}
+}
+
+func FuzzDecodeEntryJSON(f *testing.F) {
+	g := fixtures.NewGenerator(3)
+	for i := range 20 {
+		f.Add(g.Person(i).AppendJSON(nil))
+	}
+	f.Add([]byte(`{"id":"a","id":"b","names":["x"],"names":[]}`))
+	f.Add([]byte(`{"ID":"a","names":null,"birth_dates":["1960-13-01",null],"version":0}`))
+	f.Add([]byte(`{"id":"\ud83d\ude00\ud800x\u00e9","names":[{"full":"a","FULL":"b"}],"reason":"\xff"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var got, want screening.Entry
+		gotErr := screening.DecodeEntryJSON(b, &got)
+		wantErr := json.Unmarshal(b, &want)
+		if (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("%s: DecodeEntryJSON err %v, json.Unmarshal err %v", b, gotErr, wantErr)
+		}
+		if gotErr == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\n got %+v\nwant %+v", b, got, want)
+		}
+	})
+}
+
+func BenchmarkDecodeEntryJSON(b *testing.B) {
+	data := fixtures.NewGenerator(1).Person(3).AppendJSON(nil)
+	b.Run("DecodeEntryJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var e screening.Entry
+			screening.DecodeEntryJSON(data, &e)
+		}
+	})
+	b.Run("encoding/json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var e screening.Entry
+			json.Unmarshal(data, &e)
 		}
 	})
 }

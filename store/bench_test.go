@@ -104,3 +104,30 @@ func dirSize(b *testing.B, dir string) int64 {
 	}
 	return total
 }
+
+// BenchmarkSnapshot reads every entry back, as the engine does at start.
+func BenchmarkSnapshot(b *testing.B) {
+	n := benchEntries(b)
+	db, err := store.Open(b.TempDir(), &store.Options{Logger: discardLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	entries := fixtures.NewGenerator(1).Persons(n)
+	if _, err := db.Import(context.Background(), "synthetic", &cloneReader{entries: entries}, screening.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			got := 0
+			if _, _, err := db.Snapshot(context.Background(), func(*screening.Entry) error { got++; return nil }); err != nil {
+				b.Fatal(err)
+			}
+			if got != n {
+				b.Fatalf("read %d, want %d", got, n)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+}

@@ -42,7 +42,7 @@ func decodeEntry(list string, v []byte) (*screening.Entry, error) {
 		return nil, fmt.Errorf("corrupt entry in list %q: format %d, %d bytes", list, firstByte(v), len(v))
 	}
 	var e screening.Entry
-	if err := json.Unmarshal(v[9:], &e); err != nil {
+	if err := screening.DecodeEntryJSON(v[9:], &e); err != nil {
 		return nil, fmt.Errorf("corrupt entry in list %q: %w", list, err)
 	}
 	e.List = list

@@ -47,7 +47,7 @@ func (r *Reader) Read() (*screening.Entry, error) {
 			continue
 		}
 		var e screening.Entry
-		if err := decodeStrict(b, &e); err != nil {
+		if err := decodeEntry(b, &e); err != nil {
 			return nil, &screening.RecordError{Record: r.line, Err: err}
 		}
 		if r.List != "" && e.List != "" && e.List != r.List {
@@ -88,6 +88,16 @@ func (r *Reader) readLine() ([]byte, error) {
 		}
 		return chunk, nil
 	}
+}
+
+// decodeEntry decodes an entry strictly; the fast decoder reads the
+// canonical shape, anything else goes through decodeStrict for its errors.
+func decodeEntry(b []byte, e *screening.Entry) error {
+	if err := screening.DecodeEntryJSONStrict(b, e); err != nil {
+		*e = screening.Entry{}
+		return decodeStrict(b, e)
+	}
+	return nil
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown fields and
