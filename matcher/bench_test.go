@@ -1,6 +1,7 @@
 package matcher_test
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -175,7 +176,7 @@ func BenchmarkSearch(b *testing.B) {
 	n := benchSize()
 	b.Run(fmt.Sprint("n=", n), func(b *testing.B) {
 		ix := syntheticIndex(b, n)
-		qs := benchQueries(n, 4000)
+		qs := benchQueries(n, max(4000, min(b.N, 100000)))
 		ds := make([]time.Duration, 0, b.N)
 		hits := 0
 		b.ReportAllocs()
@@ -195,20 +196,71 @@ func BenchmarkSearch(b *testing.B) {
 		reportLatency(b, ds, "µs", time.Microsecond)
 		b.ReportMetric(float64(hits)/float64(b.N), "hits/query")
 		// The work behind the times, which a loaded machine does not change.
-		var touched, scored int
+		var walked, touched, scored int
 		k := min(len(qs), 500)
 		for _, q := range qs[:k] {
 			p, err := matcher.Prepare(q)
 			if err != nil {
 				b.Fatal(err)
 			}
-			_, t, s := ix.SearchStats(p, matcher.SearchOptions{})
+			w, t, s := ix.SearchStats(p, matcher.SearchOptions{})
+			walked += w
 			touched += t
 			scored += s
 		}
+		b.ReportMetric(float64(walked)/float64(k), "walked/query")
 		b.ReportMetric(float64(touched)/float64(k), "touched/query")
 		b.ReportMetric(float64(scored)/float64(k), "scored/query")
 	})
+}
+
+// listQueries returns k traveller queries for the bundled lists: every
+// tenth derived from a listed entry, the others clean.
+func listQueries(b *testing.B, k int) []matcher.Query {
+	es := loadLists(b)
+	g := fixtures.NewGenerator(benchSeed)
+	qs := make([]matcher.Query, k)
+	for i := range qs {
+		if i%10 == 9 {
+			le := es[(i*7919)%len(es)]
+			tr, _ := g.HitTraveller(le.e, i)
+			qs[i] = travellerQuery(tr)
+			qs[i].Kind = kindOf(le.e)
+		} else {
+			qs[i] = travellerQuery(g.CleanTraveller(i))
+		}
+	}
+	return qs
+}
+
+// BenchmarkSearchLists screens one traveller per operation against the
+// bundled UN, OFAC and UK lists (22,000 entries), each traveller a new one
+// (up to 100,000), as a border point sees them.
+func BenchmarkSearchLists(b *testing.B) {
+	ix, err := realIndex()
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := listQueries(b, max(1000, min(b.N, 100000)))
+	ds := make([]time.Duration, 0, b.N)
+	hits := 0
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := processCPU()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		ms, err := ix.Search(qs[i%len(qs)], matcher.SearchOptions{})
+		ds = append(ds, time.Since(t0))
+		if err != nil && !errors.Is(err, matcher.ErrNoName) {
+			b.Fatal(err)
+		}
+		hits += len(ms)
+	}
+	b.StopTimer()
+	reportCPU(b, cpu0, time.Microsecond, "µs")
+	reportLatency(b, ds, "µs", time.Microsecond)
+	b.ReportMetric(float64(hits)/float64(b.N), "hits/query")
 }
 
 // BenchmarkSearchClear is the common path: a prepared query that hits

@@ -108,6 +108,27 @@
 // words must agree unless both names have one word; a weak alias loses
 // 0.05. The score is symmetric and in [0,1].
 //
+// # Commonness
+//
+// Agreement on common words says less in a large list than in a small
+// one: a traveller called MUHAMMAD ALI agrees with every MUHAMMAD ALI of a
+// million-name list by chance. An index counts, per word and name group,
+// the live records that hold it; a hit's agreeing words carry −log2 of
+// their smoothed share in bits, and with n records about n·2^−bits names
+// agree that well by chance (the expected namesakes, in the explanation).
+// Beyond one in 64, the name score loses 0.015 per bit of the excess (the
+// commonness, at most 0.3); a date of birth, nationality and gender that agree
+// carry information of their own and win it back. rarity.go gives the
+// constants. ScoreNames, which has no list, uses the built-in table of very
+// common words alone and has no commonness.
+//
+// # Deadline
+//
+// [Index.SearchContext] and [SearchOptions.Deadline] bound a search: it
+// looks at the clock every few hundred postings or records and returns
+// [ErrDeadline], never a partial answer, so the caller refers the
+// traveller instead of clearing them.
+//
 // # Evidence
 //
 // A search adds evidence to the name score: date of birth (exact +0.05,

@@ -33,26 +33,72 @@ func (d Date) String() string {
 }
 
 // The effects of evidence on the score. They are small next to the name
-// score: evidence confirms or weakens a name match, it does not make one.
-// A clear conflict of birth dates (ten years or more) puts even an
-// identical name under the referral threshold (1 - 0.20 + 0.03 < 0.85):
-// namesakes that far apart in age are different people.
+// score: evidence confirms or weakens a name match, it does not make one
+// (except that agreeing evidence wins back the commonness of a common
+// name, see rarity.go). Dates of birth further apart count more against:
+// a clear conflict (ten years or more) puts even an identical name under
+// the referral threshold (1 - 0.20 + 0.03 < 0.85): namesakes that far
+// apart in age are different people.
 const (
-	effDOBExact    = 0.05  // same day
-	effDOBSwapped  = 0.03  // day and month swapped (03-04 for 04-03)
-	effDOBMonth    = 0.03  // same year and month; listed month precision
-	effDOBYear     = 0.02  // same year; listed year precision or within a narrow range
-	effDOBRange    = 0.01  // within a listed range of years
-	effDOBNearDay  = 0.01  // same day and month, year one or two apart (a typo)
-	effDOBSameYear = 0.0   // same year but another day: listed day precision
-	effDOBOneYear  = -0.01 // one year apart
-	effDOBFewYears = -0.05 // two to nine years apart
-	effDOBConflict = -0.20 // ten years or more apart: a clear conflict
-	effNatMatch    = 0.02
-	effNatMismatch = -0.03
-	effGenderMatch = 0.01
-	effGenderClash = -0.08
+	effDOBExact        = 0.05  // same day
+	effDOBSwapped      = 0.03  // day and month swapped (03-04 for 04-03)
+	effDOBMonth        = 0.03  // same year and month; listed month precision
+	effDOBYear         = 0.02  // same year; listed year precision or within a narrow range
+	effDOBRange        = 0.01  // within a listed range of years
+	effDOBNearDay      = 0.01  // same day and month, year one or two apart (a typo)
+	effDOBSameYear     = 0.0   // same year but another day: listed day precision
+	effDOBOneYear      = -0.01 // one year apart
+	effDOBFewYears     = -0.10 // two to four years apart
+	effDOBSeveralYears = -0.15 // five to nine years apart
+	effDOBConflict     = -0.20 // ten years or more apart: a clear conflict
+	effNatMatch        = 0.02
+	effNatMismatch     = -0.03
+	effGenderMatch     = 0.01
+	effGenderClash     = -0.08
 )
+
+// The information (bits) of dates of birth that agree, as far as their
+// precision goes: a day in about sixty years of birth, a month, a year, a
+// range. It wins back the commonness of a name (see rarity.go).
+const (
+	dobBitsDay   = 14
+	dobBitsSwap  = 11
+	dobBitsMonth = 9
+	dobBitsYear  = 6
+	dobBitsRange = 4
+)
+
+// dobBits returns the information of an agreement of dates of birth.
+func (n dobNote) bits() float64 {
+	switch n {
+	case noteExact:
+		return dobBitsDay
+	case noteSwapped:
+		return dobBitsSwap
+	case noteSameYearMonth, noteNearDay:
+		return dobBitsMonth
+	case noteSameYear, noteWithinListedYears:
+		return dobBitsYear
+	case noteWithinListedRange, noteWithinQueryRange:
+		return dobBitsRange
+	}
+	return 0
+}
+
+// maxDOBBits is the most information a query date of birth can carry.
+func maxDOBBits(q Date) float64 {
+	switch {
+	case q.IsZero() || q.Year == 0:
+		return 0
+	case q.ToYear != 0:
+		return dobBitsRange
+	case q.Month == 0:
+		return dobBitsYear
+	case q.Day == 0:
+		return dobBitsMonth
+	}
+	return dobBitsDay
+}
 
 // EvidenceKind names a kind of evidence beyond the name.
 type EvidenceKind string
@@ -67,11 +113,14 @@ const (
 // Evidence is one piece of evidence beyond the name and its effect on the
 // score.
 type Evidence struct {
-	Kind   EvidenceKind
-	Query  string  // what the query says
-	Listed string  // what the list says (the value that decided)
-	Effect float64 // added to the name score
-	Note   string  // e.g. "exact", "day and month swapped", "10 or more years apart"
+	Kind   EvidenceKind `json:"kind"`
+	Query  string       `json:"query"`  // what the query says
+	Listed string       `json:"listed"` // what the list says (the value that decided)
+	// Effect is added to the name score: the effect of the evidence
+	// itself, and for agreeing evidence the share of the name's
+	// commonness it wins back (said in Note).
+	Effect float64 `json:"effect"`
+	Note   string  `json:"note"` // e.g. "exact", "day and month swapped", "10 or more years apart"
 }
 
 // String writes the evidence on one line.
@@ -148,6 +197,8 @@ func gapEffect(gap int) (float64, dobNote) {
 	switch {
 	case gap >= 10:
 		return effDOBConflict, noteConflict
+	case gap >= 5:
+		return effDOBSeveralYears, noteYearsApart
 	case gap >= 2:
 		return effDOBFewYears, noteYearsApart
 	case gap == 1:
@@ -226,53 +277,62 @@ func bestDOB(q Date, listed []Date) (eff float64, note dobNote, which, gap int, 
 }
 
 // birthEvidence rates the query date of birth against the listed ones and
-// keeps the best (lists give several when their sources disagree).
-func birthEvidence(q Date, listed []Date) (Evidence, bool) {
+// keeps the best (lists give several when their sources disagree). It also
+// returns the information of the agreement.
+func birthEvidence(q Date, listed []Date) (Evidence, float64, bool) {
 	eff, note, which, gap, ok := bestDOB(q, listed)
 	if !ok {
-		return Evidence{}, false
+		return Evidence{}, 0, false
 	}
-	return Evidence{Kind: EvidenceBirthDate, Query: q.String(), Listed: listed[which].String(), Effect: eff, Note: note.text(gap)}, true
+	ev := Evidence{Kind: EvidenceBirthDate, Query: q.String(), Listed: listed[which].String(), Effect: eff, Note: note.text(gap)}
+	bits := 0.0
+	if eff > 0 {
+		bits = note.bits()
+	}
+	return ev, bits, true
 }
 
-// evidenceEffect is the sum of the effects of all evidence, without
-// writing it out: the search's hot path.
-func evidenceEffect(p *Prepared, rec *record) float64 {
-	e := 0.0
-	if eff, _, _, _, ok := bestDOB(p.dob, rec.dates); ok {
-		e += eff
+// evidenceEffect is the sum of the effects of all evidence and the
+// information of the evidence that agrees, without writing them out.
+func evidenceEffect(p *Prepared, rec *record) (eff, bits float64) {
+	if e, note, _, _, ok := bestDOB(p.dob, rec.dates); ok {
+		eff += e
+		if e > 0 {
+			bits += note.bits()
+		}
 	}
 	if p.nat != "" && len(rec.nats) > 0 {
-		e += effNatMismatch
+		eff += effNatMismatch
 		for _, n := range rec.nats {
 			if n == p.nat {
-				e += effNatMatch - effNatMismatch
+				eff += effNatMatch - effNatMismatch
+				bits += natBits
 				break
 			}
 		}
 	}
 	if (p.gender == 'M' || p.gender == 'F') && (rec.gender == 'M' || rec.gender == 'F') {
 		if p.gender == rec.gender {
-			e += effGenderMatch
+			eff += effGenderMatch
 		} else {
-			e += effGenderClash
+			eff += effGenderClash
 		}
 	}
-	return e
+	return eff, bits
 }
 
-func nationalityEvidence(q string, listed []string) (Evidence, bool) {
+func nationalityEvidence(q string, listed []string) (Evidence, float64, bool) {
 	q = strings.ToUpper(strings.TrimSpace(q))
 	if q == "" || len(listed) == 0 {
-		return Evidence{}, false
+		return Evidence{}, 0, false
 	}
 	for _, l := range listed {
 		if strings.EqualFold(l, q) {
-			return Evidence{Kind: EvidenceNationality, Query: q, Listed: l, Effect: effNatMatch, Note: "same"}, true
+			return Evidence{Kind: EvidenceNationality, Query: q, Listed: l, Effect: effNatMatch, Note: "same"}, natBits, true
 		}
 	}
 	return Evidence{Kind: EvidenceNationality, Query: q, Listed: strings.Join(listed, ","),
-		Effect: effNatMismatch, Note: "different"}, true
+		Effect: effNatMismatch, Note: "different"}, 0, true
 }
 
 func genderEvidence(q, l byte) (Evidence, bool) {

@@ -8,18 +8,22 @@ func (ix *Index) BruteForce(p *Prepared, opts SearchOptions) []Match {
 	defer scratchPool.Put(sc)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	sc.hits = sc.hits[:0]
+	sc.bounded = false
+	sc.begin(ix, p, opts)
 	sc.exhaustive = true
 	defer func() { sc.exhaustive = false }()
-	sc.ensure(len(ix.recs), len(ix.words))
 	for fi := range p.forms {
-		sc.resetRows()
+		sc.words, sc.fi, sc.hasInitial = p.forms[fi].words, fi, false
+		sc.cache.reset()
+		for i, w := range sc.words {
+			sc.side[i] = sideOf(w, sc.rar.info(ix.logCountOf(p.kind, w)))
+		}
 		for r := range ix.recs {
 			if ix.recs[r].live && ix.recs[r].kind == p.kind {
-				ix.scoreRecord(uint32(r), p.forms[fi].words, fi, p, opts, sc)
+				ix.scoreRecord(uint32(r), ix.years[r], sc)
 			}
 		}
-		sc.resetRows()
+		sc.endForm()
 	}
 	var out []Match
 	best := map[uint32]hit{}
@@ -29,23 +33,24 @@ func (ix *Index) BruteForce(p *Prepared, opts SearchOptions) []Match {
 		}
 	}
 	for _, h := range best {
-		out = append(out, ix.explain(p, h, opts, sc))
+		out = append(out, ix.explain(p, h, sc))
 	}
 	return out
 }
 
 // SearchStats runs a search and returns how many postings entries it
-// walked, how many records it touched and how many it scored.
+// walked, how many records it read and how many names it scored.
 func (ix *Index) SearchStats(p *Prepared, opts SearchOptions) (walked, touched, scored int) {
+	opts = opts.withDefaults()
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	opts = opts.withDefaults()
-	sc.hits = sc.hits[:0]
-	sc.nWalked, sc.nTouched, sc.nScored = 0, 0, 0
+	sc.bounded = false
+	sc.begin(ix, p, opts)
 	for fi := range p.forms {
-		ix.searchForm(p, fi, opts, sc)
+		_ = ix.searchForm(p, fi, sc)
+		sc.endForm()
 	}
 	return sc.nWalked, sc.nTouched, sc.nScored
 }

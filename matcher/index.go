@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -11,21 +12,21 @@ import (
 // names of 1, 2, 3, 4, 5 and 6 or more words.
 const numClasses = 6
 
+// numKinds is the number of kinds of name (Person, Organization).
+const numKinds = 2
+
 func classOf(nwords int) int { return min(nwords, numClasses) - 1 }
+
+func slotOf(k Kind, class int) int { return int(k)*numClasses + class }
 
 // Options configures an Index. The zero value gives the defaults.
 type Options struct {
-	// DenseFraction sets when a posting list also keeps a bitset over all
-	// records, for constant-time membership tests: when it holds more than
-	// one record in DenseFraction (default 128) and at least 1024.
+	// DenseFraction is ignored. It set when a posting list kept a bitset
+	// over all records; postings now carry what a search needs to filter
+	// them without one.
+	//
+	// Deprecated: it has no effect.
 	DenseFraction int
-}
-
-func (o Options) withDefaults() Options {
-	if o.DenseFraction <= 0 {
-		o.DenseFraction = 128
-	}
-	return o
 }
 
 // Index is an in-memory index of listed names for fuzzy search. It is safe
@@ -34,34 +35,46 @@ func (o Options) withDefaults() Options {
 // record they touch (no rebuild) and hold the write lock for microseconds;
 // a search holds the read lock for its own duration only.
 type Index struct {
-	opts Options
-
 	mu sync.RWMutex
 
-	// Vocabulary: every distinct word of every listed name.
+	// Vocabulary: every distinct word of every listed name, by number.
 	vocab map[vocabKey]uint32
 	words []*wordInfo
-	block []blockKey // block of each word
-	// wordPostings caches, per word, the person postings of its block and
-	// of its first letter.
-	wordPostings [][2]*blockPostings
-	keys         map[uint64][]uint32 // fuzzy lookup key → words
+	block []blockKey     // block of each word, for pair postings
+	first []byte         // first letter of each word
+	post  []wordPostings // postings of each word
+	// count holds per kind and word the live records that hold the word;
+	// logc the word's logCount, from its count or its name group's.
+	count [numKinds][]int32
+	logc  [numKinds][]float32
+	// groupCount holds per kind and name group the live records holding a
+	// word of the group; groupWords the vocabulary words of each group.
+	groupCount [numKinds][]int32
+	groupWords [][]uint32
+	keys       keyTable // fuzzy lookup key → words
 
-	// Postings: for each block and name-length class, the sorted records
-	// with a name of that class containing a word of that block.
-	blocks map[blockKey]*blockPostings
-	// pairs holds, for two blocks and a class, the records with a name of
-	// that class holding words of both blocks.
-	pairs map[uint64]*blockPostings
+	// pairs holds, for two blocks and a slot, the records with a name of
+	// that slot holding words of both blocks.
+	pairs map[uint64]postList
 
 	matches matchCache
 
-	recs  []record
-	years []uint32 // per record: first and last year of birth (lo<<16 | hi), or 0
-	evid  []recEvidence
-	byKey map[string]uint32
-	free  []uint32
-	live  int
+	// Records. The names of record r are in the arena rdata from roff[r]:
+	// the length of its data, the capacity of its block, then for each
+	// form a header (number of words, weak flag, index of the name) and
+	// the vocabulary numbers of its words. Searches read records in the
+	// order of their numbers, so the arena is read forward; a record
+	// replaced by a longer one leaves its block behind (wasted), and the
+	// arena is compacted when that is half of it.
+	recs   []record
+	roff   []uint32
+	rdata  []uint32
+	wasted int
+	years  []uint32 // per record: first and last year of birth (lo<<16 | hi), or 0
+	evid   []recEvidence
+	byKey  map[string]uint32
+	free   []uint32
+	live   [numKinds]int
 }
 
 type vocabKey struct {
@@ -70,23 +83,68 @@ type vocabKey struct {
 	skel       string
 }
 
-// blockKey is what postings are kept by: the Double Metaphone code of a
-// word (its skeleton when it has no vowels, its text when it has no code),
-// tagged with the kind of name.
+// blockKey is what pair postings are kept by: the Double Metaphone code of
+// a word (its skeleton when it has no vowels, its text when it has no
+// code), which spellings of one name share.
 type blockKey uint64
 
-type blockPostings [numClasses]posting
-
-// posting is a sorted list of record numbers, with a bitset over all
-// records when it is long.
-type posting struct {
-	ids  []uint32
-	bits []uint64
+// pent is one posting: a record, its years of birth and a signature of
+// the blocks of its words, so that a search weighs the date of birth of a
+// record and which query words it may hold before it reads the record.
+type pent struct {
+	rec, years uint32
+	sig        uint64
 }
 
+// blockSig returns the two bits of a block in a record's signature.
+func blockSig(b blockKey) uint64 {
+	h := uint64(b) * 0x9e3779b97f4a7c15
+	return 1<<(h>>58) | 1<<((h>>52)&63)
+}
+
+// recordSig returns the signature of record id: the bits of the blocks of
+// all its words.
+func (ix *Index) recordSig(id uint32) uint64 {
+	var sig uint64
+	eachForm(ix.recData(id), func(words []uint32, _ bool, _ uint16, _ int) {
+		for _, w := range words {
+			sig |= blockSig(ix.block[w])
+		}
+	})
+	return sig
+}
+
+// postList is a list of postings sorted by record.
+type postList []pent
+
+// wordPostings holds a word's postings for each (kind, class) slot that
+// has any, in slot order.
+type wordPostings struct {
+	mask  uint16
+	lists []postList
+}
+
+func (wp *wordPostings) get(slot int) postList {
+	if wp.mask&(1<<slot) == 0 {
+		return nil
+	}
+	return wp.lists[bits.OnesCount16(wp.mask&(1<<slot-1))]
+}
+
+// at returns the list of slot, making it when missing.
+func (wp *wordPostings) at(slot int) *postList {
+	i := bits.OnesCount16(wp.mask & (1<<slot - 1))
+	if wp.mask&(1<<slot) == 0 {
+		wp.mask |= 1 << slot
+		wp.lists = slices.Insert(wp.lists, i, nil)
+	}
+	return &wp.lists[i]
+}
+
+// record is what an index keeps of a listed entry beside its names, which
+// are in the arena.
 type record struct {
 	key    string
-	forms  []recForm
 	dates  []Date
 	nats   []string
 	gender byte
@@ -94,29 +152,98 @@ type record struct {
 	live   bool
 }
 
-type recForm struct {
-	words []uint32 // vocabulary numbers
-	name  uint16   // index in Record.Names
-	weak  bool
+const (
+	formWeak      = 1 << 8
+	formNameShift = 16
+)
+
+func formHeader(nwords int, weak bool, name uint16) uint32 {
+	h := uint32(nwords) | uint32(name)<<formNameShift
+	if weak {
+		h |= formWeak
+	}
+	return h
+}
+
+// recData returns the forms of record id, as the arena keeps them.
+func (ix *Index) recData(id uint32) []uint32 {
+	off := ix.roff[id]
+	return ix.rdata[off+2 : off+2+ix.rdata[off]]
+}
+
+// eachForm calls f for each form in data with its words, whether it is a
+// weak alias, the index of its name and its position in data.
+func eachForm(data []uint32, f func(words []uint32, weak bool, name uint16, at int)) {
+	for at := 0; at < len(data); {
+		h := data[at]
+		n := int(h & 0xff)
+		f(data[at+1:at+1+n], h&formWeak != 0, uint16(h>>formNameShift), at)
+		at += 1 + n
+	}
+}
+
+// noBlock marks a record number without a block in the arena.
+const noBlock = ^uint32(0)
+
+// storeData writes the forms of record id into the arena: into its old
+// block when it is large enough, else into a new block at the end.
+func (ix *Index) storeData(id uint32, data []uint32) {
+	if off := ix.roff[id]; off != noBlock {
+		if c := ix.rdata[off+1]; int(c) >= len(data) {
+			ix.rdata[off] = uint32(len(data))
+			copy(ix.rdata[off+2:], data)
+			return
+		}
+		ix.wasted += 2 + int(ix.rdata[off+1])
+	}
+	ix.roff[id] = uint32(len(ix.rdata))
+	ix.rdata = append(ix.rdata, uint32(len(data)), uint32(len(data)))
+	ix.rdata = append(ix.rdata, data...)
+	if ix.wasted > 1<<20 && ix.wasted > len(ix.rdata)/2 {
+		ix.compact()
+	}
+}
+
+// compact rewrites the arena without the blocks records left behind.
+func (ix *Index) compact() {
+	out := make([]uint32, 0, len(ix.rdata)-ix.wasted+len(ix.rdata)/8)
+	for id, off := range ix.roff {
+		if off == noBlock {
+			continue
+		}
+		if !ix.recs[id].live {
+			ix.roff[id] = noBlock
+			continue
+		}
+		n := ix.rdata[off]
+		ix.roff[id] = uint32(len(out))
+		out = append(out, n, n)
+		out = append(out, ix.rdata[off+2:off+2+n]...)
+	}
+	ix.rdata = out
+	ix.wasted = 0
 }
 
 // NewIndex returns an empty index.
 func NewIndex(opts Options) *Index {
-	return &Index{
-		opts:   opts.withDefaults(),
-		vocab:  make(map[vocabKey]uint32),
-		keys:   make(map[uint64][]uint32),
-		blocks: make(map[blockKey]*blockPostings),
-		pairs:  make(map[uint64]*blockPostings),
-		byKey:  make(map[string]uint32),
+	ix := &Index{
+		vocab:      make(map[vocabKey]uint32),
+		keys:       newKeyTable(),
+		pairs:      make(map[uint64]postList),
+		byKey:      make(map[string]uint32),
+		groupWords: make([][]uint32, len(nameGroups)+1),
 	}
+	for k := range ix.groupCount {
+		ix.groupCount[k] = make([]int32, len(nameGroups)+1)
+	}
+	return ix
 }
 
 // Len returns the number of records in the index.
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.live
+	return ix.live[Person] + ix.live[Organization]
 }
 
 // MaxRecords is the most records an index holds.
@@ -126,6 +253,7 @@ const MaxRecords = 1 << 31
 type preparedRecord struct {
 	r     Record
 	forms [][]word // per form: the words
+	infos [][]*wordInfo
 	names []uint16
 	weak  []bool
 }
@@ -133,6 +261,9 @@ type preparedRecord struct {
 func prepareRecord(r Record) (*preparedRecord, error) {
 	if strings.TrimSpace(r.Key) == "" {
 		return nil, ErrNoKey
+	}
+	if r.Kind != Person && r.Kind != Organization {
+		return nil, fmt.Errorf("record %q: kind %d: %w", r.Key, r.Kind, ErrBadKind)
 	}
 	pr := &preparedRecord{r: r}
 	for i, n := range r.Names {
@@ -154,7 +285,12 @@ func prepareRecord(r Record) (*preparedRecord, error) {
 			if dup {
 				continue
 			}
+			infos := make([]*wordInfo, len(ws))
+			for k, w := range ws {
+				infos[k] = newWordInfo(w)
+			}
 			pr.forms = append(pr.forms, ws)
+			pr.infos = append(pr.infos, infos)
 			pr.names = append(pr.names, uint16(i))
 			pr.weak = append(pr.weak, n.Weak)
 		}
@@ -180,7 +316,8 @@ func sameWords(a, b []word) bool {
 // Upsert adds r to the index or replaces the record with the same key. It
 // costs time in proportion to the names of r (and of the record it
 // replaces), never to the size of the index. It returns ErrNoKey for a
-// record without a key and ErrNoName (wrapped) when none of its names has a
+// record without a key, ErrBadKind for a kind that is neither Person nor
+// Organization, and ErrNoName (wrapped) when none of its names has a
 // letter or digit the matcher can read; the index is then unchanged.
 func (ix *Index) Upsert(r Record) error {
 	pr, err := prepareRecord(r)
@@ -250,6 +387,7 @@ func (ix *Index) upsertLocked(pr *preparedRecord) error {
 		}
 		id = uint32(len(ix.recs))
 		ix.recs = append(ix.recs, record{})
+		ix.roff = append(ix.roff, noBlock)
 		ix.years = append(ix.years, 0)
 		ix.evid = append(ix.evid, recEvidence{})
 	}
@@ -269,187 +407,24 @@ func (ix *Index) upsertLocked(pr *preparedRecord) error {
 			rec.nats = append(rec.nats, n)
 		}
 	}
-	rec.forms = make([]recForm, len(pr.forms))
+	var buf [64]uint32
+	data := buf[:0]
 	for fi, ws := range pr.forms {
-		ids := make([]uint32, len(ws))
+		data = append(data, formHeader(len(ws), pr.weak[fi], pr.names[fi]))
 		for k, w := range ws {
-			ids[k] = ix.wordID(w)
+			data = append(data, ix.wordID(w, pr.infos[fi][k]))
 		}
-		rec.forms[fi] = recForm{words: ids, name: pr.names[fi], weak: pr.weak[fi]}
 	}
 	ix.recs[id] = rec
+	ix.storeData(id, data)
 	ix.years[id] = packYears(rec.dates)
 	ix.evid[id] = packEvidence(&rec)
 	ix.byKey[rec.key] = id
-	ix.live++
-	ix.forEachPosting(id, &rec, func(p *posting) { ix.insertID(p, id) })
-	ix.forEachPairPosting(&rec, func(p *posting) { ix.insertID(p, id) })
+	ix.live[rec.kind]++
+	ix.countWords(id, 1)
+	e := pent{rec: id, years: ix.years[id], sig: ix.recordSig(id)}
+	ix.forEachPosting(id, func(pl *postList) { insertPosting(pl, e) })
 	return nil
-}
-
-// forEachPosting calls f once for each posting that holds record id.
-func (ix *Index) forEachPosting(id uint32, rec *record, f func(*posting)) {
-	type bc struct {
-		b blockKey
-		c int
-	}
-	var seen [64]bc
-	n := 0
-	var more map[bc]bool
-	for _, fm := range rec.forms {
-		c := classOf(len(fm.words))
-		for _, w := range fm.words {
-			// Each word is filed under its block and under its first
-			// letter (for queries that give only an initial).
-			for _, b := range [2]blockKey{ix.block[w], letterBlock(ix.words[w].text[0])} {
-				k := bc{kindBlock(b, rec.kind), c}
-				dup := false
-				for i := 0; i < n; i++ {
-					if seen[i] == k {
-						dup = true
-						break
-					}
-				}
-				if !dup && more != nil && more[k] {
-					dup = true
-				}
-				if dup {
-					continue
-				}
-				if n < len(seen) {
-					seen[n] = k
-					n++
-				} else {
-					if more == nil {
-						more = make(map[bc]bool)
-					}
-					more[k] = true
-				}
-				f(&ix.postings(w, b, k.b, rec.kind == Person, b != ix.block[w])[k.c])
-			}
-		}
-	}
-}
-
-// postings returns the postings of block kb (block b of word w, salted
-// for the kind), remembering it on the word for persons, where it is
-// looked up once per word rather than once per name.
-func (ix *Index) postings(w uint32, b, kb blockKey, person, letter bool) *blockPostings {
-	slot := 0
-	if letter {
-		slot = 1
-	}
-	if person {
-		if bp := ix.wordPostings[w][slot]; bp != nil {
-			return bp
-		}
-	}
-	bp := ix.blocks[kb]
-	if bp == nil {
-		bp = new(blockPostings)
-		ix.blocks[kb] = bp
-	}
-	if person {
-		ix.wordPostings[w][slot] = bp
-	}
-	return bp
-}
-
-// maxPairWords is the number of words of a name whose pairs are indexed.
-const maxPairWords = 8
-
-// pairKey is the key of the postings of names holding words of blocks a
-// and b (in either order); the postings are split by class.
-func pairKey(a, b blockKey) uint64 {
-	if a > b {
-		a, b = b, a
-	}
-	h := hashU64(keyPair, uint64(a))
-	h ^= uint64(b) * 0x9e3779b97f4a7c15
-	h *= fnvPrime
-	return h
-}
-
-// forEachPairPosting calls f once for each pair posting that holds the
-// record: for every name of two words or more, every pair of its words'
-// blocks.
-func (ix *Index) forEachPairPosting(rec *record, f func(*posting)) {
-	type kc struct {
-		k uint64
-		c int
-	}
-	var keys []kc
-	for _, fm := range rec.forms {
-		if len(fm.words) < 2 {
-			continue
-		}
-		c := classOf(len(fm.words))
-		ws := fm.words[:min(len(fm.words), maxPairWords)]
-		for x := 0; x < len(ws); x++ {
-			for y := x + 1; y < len(ws); y++ {
-				k := kc{pairKey(kindBlock(ix.block[ws[x]], rec.kind), kindBlock(ix.block[ws[y]], rec.kind)), c}
-				if !slices.Contains(keys, k) {
-					keys = append(keys, k)
-				}
-			}
-		}
-	}
-	for _, k := range keys {
-		p := ix.pairs[k.k]
-		if p == nil {
-			p = new(blockPostings)
-			ix.pairs[k.k] = p
-		}
-		f(&p[k.c])
-	}
-}
-
-// letterBlock is the block of all words beginning with letter c.
-func letterBlock(c byte) blockKey {
-	return blockKey(hashU64(keyBlockLetter, uint64(c)))
-}
-
-func (ix *Index) denseMin() int {
-	return max(1024, len(ix.recs)/ix.opts.DenseFraction)
-}
-
-func (ix *Index) insertID(p *posting, id uint32) {
-	if n := len(p.ids); n == 0 || p.ids[n-1] < id {
-		p.ids = append(p.ids, id)
-	} else {
-		i, found := slices.BinarySearch(p.ids, id)
-		if found {
-			return
-		}
-		p.ids = slices.Insert(p.ids, i, id)
-	}
-	switch {
-	case p.bits != nil:
-		need := int(id)/64 + 1
-		if need > len(p.bits) {
-			p.bits = append(p.bits, make([]uint64, need-len(p.bits))...)
-		}
-		p.bits[id/64] |= 1 << (id % 64)
-	case len(p.ids) >= ix.denseMin():
-		p.bits = make([]uint64, (len(ix.recs)+63)/64)
-		for _, x := range p.ids {
-			p.bits[x/64] |= 1 << (x % 64)
-		}
-	}
-}
-
-func (ix *Index) deleteID(p *posting, id uint32) {
-	i, found := slices.BinarySearch(p.ids, id)
-	if !found {
-		return
-	}
-	p.ids = slices.Delete(p.ids, i, i+1)
-	if p.bits != nil {
-		p.bits[id/64] &^= 1 << (id % 64)
-		if len(p.ids) < ix.denseMin()/2 {
-			p.bits = nil
-		}
-	}
 }
 
 // Remove deletes the record with this key and reports whether there was one.
@@ -466,36 +441,207 @@ func (ix *Index) Remove(key string) bool {
 
 func (ix *Index) removeLocked(id uint32) {
 	rec := &ix.recs[id]
-	ix.forEachPosting(id, rec, func(p *posting) { ix.deleteID(p, id) })
-	ix.forEachPairPosting(rec, func(p *posting) { ix.deleteID(p, id) })
+	ix.forEachPosting(id, func(pl *postList) { deletePosting(pl, id) })
+	ix.countWords(id, -1)
+	ix.live[rec.kind]--
 	delete(ix.byKey, rec.key)
 	*rec = record{}
 	ix.years[id] = 0
 	ix.evid[id] = recEvidence{}
 	ix.free = append(ix.free, id)
-	ix.live--
+}
+
+// distinctWords returns the distinct words of forms data, in buf.
+func distinctWords(data []uint32, buf []uint32) []uint32 {
+	buf = buf[:0]
+	eachForm(data, func(words []uint32, _ bool, _ uint16, _ int) {
+		for _, w := range words {
+			if !slices.Contains(buf, w) {
+				buf = append(buf, w)
+			}
+		}
+	})
+	return buf
+}
+
+// countWords adds d to the counts of the words and name groups of a record
+// and refreshes their logCounts.
+func (ix *Index) countWords(id uint32, d int32) {
+	var buf [32]uint32
+	ws := distinctWords(ix.recData(id), buf[:0])
+	k := ix.recs[id].kind
+	var groups [16]uint16
+	ng := 0
+	for _, w := range ws {
+		ix.count[k][w] += d
+		for _, g := range ix.words[w].groups {
+			if g != 0 && !slices.Contains(groups[:ng], g) && ng < len(groups) {
+				groups[ng] = g
+				ng++
+			}
+		}
+	}
+	for _, g := range groups[:ng] {
+		ix.groupCount[k][g] += d
+		for _, w := range ix.groupWords[g] {
+			ix.refreshLogCount(k, w)
+		}
+	}
+	for _, w := range ws {
+		ix.refreshLogCount(k, w)
+	}
+}
+
+func (ix *Index) refreshLogCount(k Kind, w uint32) {
+	wi := ix.words[w]
+	c := ix.count[k][w]
+	for _, g := range wi.groups {
+		if g != 0 && ix.groupCount[k][g] > c {
+			c = ix.groupCount[k][g]
+		}
+	}
+	ix.logc[k][w] = float32(logCount(c, wi.prior))
+}
+
+// logCountOf returns the logCount of a word that need not be in the
+// vocabulary (a query word), for kind k. Callers hold the lock.
+func (ix *Index) logCountOf(k Kind, wi *wordInfo) float64 {
+	if v, ok := ix.vocab[wi.vkey]; ok {
+		return float64(ix.logc[k][v])
+	}
+	c := int32(0)
+	for _, g := range wi.groups {
+		if g != 0 && ix.groupCount[k][g] > c {
+			c = ix.groupCount[k][g]
+		}
+	}
+	return logCount(c, wi.prior)
+}
+
+// maxPairWords is the number of words of a name whose pairs are indexed.
+const maxPairWords = 8
+
+// pairKey is the key of the postings of names of a slot holding words of
+// blocks a and b (in either order).
+func pairKey(a, b blockKey, slot int) uint64 {
+	if a > b {
+		a, b = b, a
+	}
+	h := hashU64(keyPair, uint64(a))
+	h ^= uint64(b) * 0x9e3779b97f4a7c15
+	h *= fnvPrime
+	h ^= uint64(slot+1) * 0xff51afd7ed558ccd
+	h *= fnvPrime
+	return h
+}
+
+// forEachPosting calls f once for each posting list that holds the
+// record: the list of each of its words for the slot of each form holding
+// the word, and for every form of two words or more, the pair list of
+// every two of its words' blocks.
+func (ix *Index) forEachPosting(id uint32, f func(*postList)) {
+	kind := ix.recs[id].kind
+	type ws struct {
+		w    uint32
+		slot int
+	}
+	var seenBuf [64]ws
+	seen := seenBuf[:0]
+	var pairBuf [64]uint64
+	pairs := pairBuf[:0]
+	eachForm(ix.recData(id), func(words []uint32, _ bool, _ uint16, _ int) {
+		slot := slotOf(kind, classOf(len(words)))
+		for _, w := range words {
+			k := ws{w, slot}
+			if !slices.Contains(seen, k) {
+				seen = append(seen, k)
+			}
+		}
+		if len(words) < 2 {
+			return
+		}
+		pw := words[:min(len(words), maxPairWords)]
+		for x := 0; x < len(pw); x++ {
+			for y := x + 1; y < len(pw); y++ {
+				k := pairKey(ix.block[pw[x]], ix.block[pw[y]], slot)
+				if !slices.Contains(pairs, k) {
+					pairs = append(pairs, k)
+				}
+			}
+		}
+	})
+	for _, k := range seen {
+		f(ix.post[k.w].at(k.slot))
+	}
+	for _, k := range pairs {
+		pl := ix.pairs[k]
+		f(&pl)
+		if len(pl) == 0 {
+			delete(ix.pairs, k)
+		} else {
+			ix.pairs[k] = pl
+		}
+	}
+}
+
+func insertPosting(pl *postList, e pent) {
+	l := *pl
+	if n := len(l); n == 0 || l[n-1].rec < e.rec {
+		*pl = append(l, e)
+		return
+	}
+	i, found := slices.BinarySearchFunc(l, e.rec, func(x pent, r uint32) int { return cmpU32(x.rec, r) })
+	if found {
+		l[i] = e
+		return
+	}
+	*pl = slices.Insert(l, i, e)
+}
+
+func deletePosting(pl *postList, id uint32) {
+	l := *pl
+	i, found := slices.BinarySearchFunc(l, id, func(x pent, r uint32) int { return cmpU32(x.rec, r) })
+	if found {
+		*pl = slices.Delete(l, i, i+1)
+	}
+}
+
+func cmpU32(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // wordID returns the vocabulary number of w, adding it when new.
-func (ix *Index) wordID(w word) uint32 {
+func (ix *Index) wordID(w word, wi *wordInfo) uint32 {
 	k := vocabKey{w.text, w.unvowelled, w.skel}
 	if id, ok := ix.vocab[k]; ok {
 		return id
 	}
 	k.text = strings.Clone(k.text)
-	w.text = k.text
-	wi := newWordInfo(w)
 	id := uint32(len(ix.words))
 	ix.words = append(ix.words, wi)
 	ix.block = append(ix.block, blockOf(wi))
-	ix.wordPostings = append(ix.wordPostings, [2]*blockPostings{})
-	ix.vocab[k] = id
-	forEachKey(wi, func(h uint64) {
-		l := ix.keys[h]
-		if n := len(l); n == 0 || l[n-1] != id {
-			ix.keys[h] = append(l, id)
+	ix.first = append(ix.first, wi.text[0])
+	ix.post = append(ix.post, wordPostings{})
+	for kind := range ix.count {
+		ix.count[kind] = append(ix.count[kind], 0)
+		ix.logc[kind] = append(ix.logc[kind], float32(logCount(0, wi.prior)))
+	}
+	for _, g := range wi.groups {
+		if g != 0 {
+			ix.groupWords[g] = append(ix.groupWords[g], id)
 		}
-	})
+	}
+	ix.vocab[k] = id
+	for kind := range ix.count {
+		ix.refreshLogCount(Kind(kind), id)
+	}
+	forEachKey(wi, func(h uint64) { ix.keys.add(h, id) })
 	return id
 }
 
@@ -563,14 +709,6 @@ func packYears(ds []Date) uint32 {
 		}
 	}
 	return uint32(lo)<<16 | uint32(hi)
-}
-
-// kindBlock keeps the postings of persons and organisations apart.
-func kindBlock(b blockKey, k Kind) blockKey {
-	if k == Organization {
-		return b ^ 0x9e3779b97f4a7c15
-	}
-	return b
 }
 
 func blockOf(wi *wordInfo) blockKey {

@@ -127,7 +127,8 @@ func TestEvidence(t *testing.T) {
 		{"same year", matcher.Query{BirthDate: matcher.Date{Year: 1962, Month: 1, Day: 1}}, 0.02, "same year"},
 		{"partial query", matcher.Query{BirthDate: matcher.Date{Year: 1960, Month: 4}}, 0.03, "same year and month"},
 		{"query range", matcher.Query{BirthDate: matcher.Date{Year: 1958, ToYear: 1961}}, 0.01, "within query range"},
-		{"few years", matcher.Query{BirthDate: matcher.Date{Year: 1966, Month: 1, Day: 1}}, -0.05, "4 years apart"},
+		{"few years", matcher.Query{BirthDate: matcher.Date{Year: 1966, Month: 1, Day: 1}}, -0.10, "4 years apart"},
+		{"several years", matcher.Query{BirthDate: matcher.Date{Year: 1969, Month: 1, Day: 1}}, -0.15, "7 years apart"},
 		{"conflict", matcher.Query{BirthDate: matcher.Date{Year: 1975, Month: 1, Day: 1}}, -0.20, "10 or more years apart"},
 		{"nationality", matcher.Query{Nationality: "irq"}, 0.02, "same"},
 		{"other nationality", matcher.Query{Nationality: "SYR"}, -0.03, "different"},
@@ -268,7 +269,7 @@ func TestSearchAgreesWithScoreNames(t *testing.T) {
 			if text == "" {
 				text = n.Given + " " + n.Family
 			}
-			s, _ := matcher.ScoreNames(q.Name, text, q.Kind)
+			s, _ := ix.ScoreNames(q.Name, text, q.Kind)
 			if n.Weak {
 				s = max(0, s-0.05)
 			}

@@ -144,3 +144,28 @@ func forEachOwnKey(wi *wordInfo, f func(uint64)) {
 		}
 	}
 }
+
+// keyTable files vocabulary words under lookup keys: for each key, a chain
+// of entries from the newest word to the oldest, in two flat arrays. It
+// holds tens of millions of entries for a vocabulary of a million names,
+// so it keeps no slice per key.
+type keyTable struct {
+	head map[uint64]uint32 // key → 1 + index of its newest entry
+	word []uint32
+	next []uint32 // 1 + index of the next older entry, or 0
+}
+
+func newKeyTable() keyTable {
+	return keyTable{head: make(map[uint64]uint32)}
+}
+
+// add files word v under key k, once.
+func (t *keyTable) add(k uint64, v uint32) {
+	h := t.head[k]
+	if h != 0 && t.word[h-1] == v {
+		return // a word's keys are added together: a repeat is the newest
+	}
+	t.word = append(t.word, v)
+	t.next = append(t.next, h)
+	t.head[k] = uint32(len(t.word))
+}

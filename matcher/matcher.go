@@ -10,7 +10,7 @@ import (
 // AlgorithmVersion names the scoring algorithm. It changes whenever a
 // change to normalisation, tables, similarity, evidence or thresholds can
 // change a score, so that stored decisions say which algorithm made them.
-const AlgorithmVersion = "portcullis-matcher/1"
+const AlgorithmVersion = "portcullis-matcher/2"
 
 // Default thresholds on the final score (name score plus evidence). See
 // the package documentation for how the accuracy harness chose them.
@@ -18,9 +18,9 @@ const (
 	// DefaultReferThreshold is the score from which a hit is reported for
 	// referral to an officer.
 	DefaultReferThreshold = 0.85
-	// DefaultStrongThreshold is the score from which a hit is a strong
-	// match: the names agree word for word (up to spelling variants) and
-	// no evidence contradicts them.
+	// DefaultStrongThreshold is the name score from which a hit is a
+	// strong match, when no evidence contradicts it: the names agree word
+	// for word (up to spelling variants) and are not common.
 	DefaultStrongThreshold = 0.95
 )
 
@@ -76,24 +76,37 @@ func (q *Query) text() string {
 // WordPair is one word of the query name and the listed word it was
 // aligned with. An unmatched word has the other side empty and score 0.
 type WordPair struct {
-	Query, Listed string
-	Score         float64
-	How           How
+	Query  string  `json:"query"`
+	Listed string  `json:"listed"`
+	Score  float64 `json:"score"`
+	How    How     `json:"how"`
 }
 
 // Explanation says why a name matched: which spellings were compared, how
-// their words were aligned and scored, and each piece of evidence.
+// their words were aligned and scored, how common the agreeing words are,
+// and each piece of evidence.
 type Explanation struct {
-	QueryName  string // the query name as compared (normalised)
-	ListedName string // the listed name as compared (normalised, transliterated)
+	// QueryName is the query name as compared (normalised).
+	QueryName string `json:"query_name"`
+	// ListedName is the listed name as compared (normalised,
+	// transliterated).
+	ListedName string `json:"listed_name"`
 	// NameIndex is the index in Record.Names of the listed name.
-	NameIndex int
-	Weak      bool // the listed name is a weak alias
-	Words     []WordPair
-	NameScore float64
-	Evidence  []Evidence
-	Score     float64
-	Algorithm string
+	NameIndex int        `json:"name_index"`
+	Weak      bool       `json:"weak"` // the listed name is a weak alias
+	Words     []WordPair `json:"words"`
+	// Namesakes is the number of listed names expected to agree with the
+	// query as well as this one by chance alone, from how common the
+	// agreeing words are in the index (0 when no list is involved).
+	Namesakes float64 `json:"namesakes"`
+	// Commonness is what the name score lost because of those namesakes
+	// (see the package documentation); evidence that agrees wins some of
+	// it back, as its effect shows.
+	Commonness float64    `json:"commonness"`
+	NameScore  float64    `json:"name_score"`
+	Evidence   []Evidence `json:"evidence"`
+	Score      float64    `json:"score"`
+	Algorithm  string     `json:"algorithm"`
 }
 
 // String writes the explanation on one line.
@@ -118,6 +131,9 @@ func (e *Explanation) String() string {
 		fmt.Fprintf(&b, "%s=%s %.2f %s", q, l, w.Score, w.How)
 	}
 	b.WriteString("]")
+	if e.Commonness > 0 {
+		fmt.Fprintf(&b, " common: %.3g namesakes (-%.2f)", e.Namesakes, e.Commonness)
+	}
 	for _, ev := range e.Evidence {
 		b.WriteString("; ")
 		b.WriteString(ev.String())
@@ -130,35 +146,64 @@ func (e *Explanation) String() string {
 type Match struct {
 	Key       string
 	Score     float64 // final score in [0,1]: name score plus evidence
-	NameScore float64 // name score in [0,1]
-	Strong    bool    // Score reached the strong threshold
+	NameScore float64 // name score in [0,1], commonness included
+	// Strong reports a match a decision may rest on alone: the name score
+	// itself reaches the strong threshold and no evidence contradicts it
+	// (none has a negative effect). Evidence lifting a weaker name over
+	// the line does not make a match strong.
+	Strong bool
 	// Explanation says which names met and why.
 	Explanation Explanation
 }
 
 var alignPool = sync.Pool{New: func() any { return new(alignScratch) }}
 
-// scoreForms returns the best pairing of two sets of spellings and which
-// spellings gave it. The orientation of each comparison is fixed by the
-// spellings' text so that the score does not depend on argument order.
-func scoreForms(a, b []nameForm, sc *alignScratch) (best pairing, ai, bi int, swapped bool) {
-	best.score = -1
+// wordRarity gives the logCount of a word: from an index's counts, or
+// from the word's prior alone.
+type wordRarity func(w *wordInfo) float64
+
+func priorLogCount(w *wordInfo) float64 { return logCount(0, w.prior) }
+
+// formScore is the outcome of scoring two sets of spellings.
+type formScore struct {
+	p         pairing
+	ai, bi    int
+	swapped   bool
+	nameScore float64
+	common    float64
+}
+
+// scoreForms returns the best pairing of two sets of spellings, by name
+// score after commonness, and which spellings gave it. The orientation of
+// each comparison is fixed by the spellings' text so that the score does
+// not depend on argument order.
+func scoreForms(a, b []nameForm, rar *rarity, lc wordRarity, sc *alignScratch) formScore {
+	best := formScore{nameScore: -1}
 	for i := range a {
 		for j := range b {
 			x, y, sw := a[i].words, b[j].words, false
 			if a[i].text > b[j].text {
 				x, y, sw = y, x, true
 			}
-			p := align(x, y, sc)
-			if p.score > best.score {
-				best, ai, bi, swapped = p, i, j, sw
+			sa, sb := sc.sa[:len(x)], sc.sb[:len(y)]
+			for k, w := range x {
+				sa[k] = sideOf(w, rar.info(lc(w)))
+			}
+			for k, w := range y {
+				sb[k] = sideOf(w, rar.info(lc(w)))
+			}
+			p := align(x, y, sa, sb, sc)
+			c := commonness(rar.excessBits(p.bits, 0))
+			ns := clamp01(p.score - c)
+			if ns > best.nameScore {
+				best = formScore{p: p, ai: i, bi: j, swapped: sw, nameScore: ns, common: c}
 			}
 		}
 	}
-	if best.score < 0 {
-		best.score = 0
+	if best.nameScore < 0 {
+		best.nameScore = 0
 	}
-	return best, ai, bi, swapped
+	return best
 }
 
 // wordPairs lists the aligned words of x (query side) and y.
@@ -192,24 +237,53 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // ScoreNames compares two names of the given kind and returns their name
 // score in [0,1] with its explanation. It is what `portcullis score`
 // prints: symmetric (ScoreNames(a, b) and ScoreNames(b, a) give the same
-// score), independent of word order, and equal to the name score Search
-// gives for the same pair. A name without a letter or digit scores 0.
+// score), independent of word order, and made without a list: word
+// rarity comes from the built-in table of very common name words, and
+// there is no commonness (Index.ScoreNames scores against a list). A name
+// without a letter or digit scores 0.
 func ScoreNames(a, b string, kind Kind) (float64, Explanation) {
+	return scoreNames(a, b, kind, &noList, priorLogCount)
+}
+
+func scoreNames(a, b string, kind Kind, rar *rarity, lc wordRarity) (float64, Explanation) {
 	fa, fb := nameForms(a, kind), nameForms(b, kind)
 	ex := Explanation{Algorithm: AlgorithmVersion}
 	if len(fa) == 0 || len(fb) == 0 {
 		return 0, ex
 	}
 	sc := alignPool.Get().(*alignScratch)
-	p, ai, bi, swapped := scoreForms(fa, fb, sc)
+	fs := scoreForms(fa, fb, rar, lc, sc)
 	alignPool.Put(sc)
-	x, y := fa[ai].words, fb[bi].words
-	if swapped {
+	x, y := fa[fs.ai].words, fb[fs.bi].words
+	if fs.swapped {
 		x, y = y, x
 	}
-	ex.QueryName, ex.ListedName = fa[ai].text, fb[bi].text
-	ex.Words = wordPairs(x, y, &p, swapped)
-	ex.NameScore = round3(p.score)
+	ex.QueryName, ex.ListedName = fa[fs.ai].text, fb[fs.bi].text
+	ex.Words = wordPairs(x, y, &fs.p, fs.swapped)
+	if fs.common > 0 {
+		ex.Namesakes = roundSig(rar.namesakes(fs.p.bits))
+		ex.Commonness = round3(fs.common)
+	}
+	ex.NameScore = round3(fs.nameScore)
 	ex.Score = ex.NameScore
-	return p.score, ex
+	return fs.nameScore, ex
+}
+
+// roundSig rounds x to three significant digits, for explanations.
+func roundSig(x float64) float64 {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	e := math.Pow(10, 2-math.Floor(math.Log10(math.Abs(x))))
+	return math.Round(x*e) / e
+}
+
+func clamp01(x float64) float64 {
+	switch {
+	case x < 0:
+		return 0
+	case x > 1:
+		return 1
+	}
+	return x
 }

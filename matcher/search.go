@@ -2,10 +2,14 @@ package matcher
 
 import (
 	"cmp"
+	"context"
+	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // DefaultMaxHits is the number of hits Search returns when
@@ -17,11 +21,17 @@ type SearchOptions struct {
 	// Threshold is the lowest final score reported; 0 means
 	// DefaultReferThreshold.
 	Threshold float64
-	// StrongThreshold marks hits as Strong; 0 means DefaultStrongThreshold.
+	// StrongThreshold is the name score from which a hit is Strong; 0
+	// means DefaultStrongThreshold.
 	StrongThreshold float64
 	// MaxHits caps the hits returned, best first; 0 means DefaultMaxHits
 	// and a negative value means no cap.
 	MaxHits int
+	// Deadline, when not zero, bounds the search: once it has passed,
+	// Search, SearchContext and SearchPreparedContext stop and return
+	// ErrDeadline, never a partial result. SearchPrepared, which has no
+	// error to return, ignores it.
+	Deadline time.Time
 }
 
 func (o SearchOptions) withDefaults() SearchOptions {
@@ -37,64 +47,55 @@ func (o SearchOptions) withDefaults() SearchOptions {
 	return o
 }
 
-// Prepared is a query normalised once: its spellings, words, phonetic codes
-// and lookup keys. A manifest screened against several indexes, or screened
-// again, prepares each traveller once. A Prepared is immutable and safe for
+// Prepared is a query normalised once: its spellings, words and phonetic
+// codes. A manifest screened against several indexes, or screened again,
+// prepares each traveller once. A Prepared is immutable and safe for
 // concurrent use.
 type Prepared struct {
-	kind        Kind
-	forms       []preparedForm
-	dob         Date
-	nat         string
-	gender      byte
+	kind   Kind
+	forms  []nameForm
+	dob    Date
+	nat    string
+	gender byte
+	// maxEvidence is the most the evidence can add to a name score,
+	// maxEvBits the most information agreeing evidence can carry.
 	maxEvidence float64
+	maxEvBits   float64
 }
 
-type preparedForm struct {
-	nameForm
-	keys  [][]uint64 // per word: lookup keys
-	mkeys []string   // per word: its key in the match cache
-}
-
-// maxQueryBits is the number of query words whose presence the candidate
-// stage tracks; further words are assumed present.
+// maxQueryBits is the number of query words whose agreement the candidate
+// stage tracks; further words are assumed to agree.
 const maxQueryBits = 8
 
 // Prepare normalises a query. It returns ErrNoName when the name has no
-// word of two or more letters or digits that the matcher can read.
+// word of two or more letters or digits that the matcher can read, and
+// ErrBadKind when its kind is neither Person nor Organization.
 func Prepare(q Query) (*Prepared, error) {
+	if q.Kind != Person && q.Kind != Organization {
+		return nil, fmt.Errorf("query kind %d: %w", q.Kind, ErrBadKind)
+	}
 	p := &Prepared{kind: q.Kind, dob: q.BirthDate, nat: strings.ToUpper(strings.TrimSpace(q.Nationality)), gender: q.Gender}
 	for _, nf := range nameForms(q.text(), q.Kind) {
 		usable := false
 		for _, w := range nf.words {
-			if len(w.text) > 1 {
+			if !w.initial {
 				usable = true
 			}
 		}
-		if !usable {
-			continue
+		if usable {
+			p.forms = append(p.forms, nf)
 		}
-		pf := preparedForm{nameForm: nf, keys: make([][]uint64, len(nf.words)), mkeys: make([]string, len(nf.words))}
-		for i, w := range nf.words {
-			if len(w.text) == 1 {
-				continue
-			}
-			pf.mkeys[i] = matchKey(w)
-			var ks []uint64
-			forEachKey(w, func(h uint64) { ks = append(ks, h) })
-			ks = append(ks, hashStr(keyText, w.text[:1]))
-			pf.keys[i] = ks
-		}
-		p.forms = append(p.forms, pf)
 	}
 	if len(p.forms) == 0 {
 		return nil, ErrNoName
 	}
-	if !q.BirthDate.IsZero() {
+	if !q.BirthDate.IsZero() && q.BirthDate.Year != 0 {
 		p.maxEvidence += effDOBExact
+		p.maxEvBits += maxDOBBits(q.BirthDate)
 	}
 	if p.nat != "" {
 		p.maxEvidence += effNatMatch
+		p.maxEvBits += natBits
 	}
 	if q.Gender == 'M' || q.Gender == 'F' {
 		p.maxEvidence += effGenderMatch
@@ -102,46 +103,68 @@ func Prepare(q Query) (*Prepared, error) {
 	return p, nil
 }
 
-// matchKey identifies a query word for the match cache: everything its
-// agreement depends on.
-func matchKey(w *wordInfo) string {
-	k := w.text + "|" + strings.Join(w.skels, ",")
-	if w.unvowelled {
-		k += "|u"
-	}
-	if w.core != nil {
-		k += "|" + w.core.text + "|" + strings.Join(w.core.skels, ",")
-	}
-	return k
-}
-
 // Search returns the records whose names match q with a final score of at
 // least the threshold, best first, each with its explanation. It returns
-// ErrNoName when q has no usable name: the search has then decided nothing.
+// ErrNoName when q has no usable name and ErrDeadline when opts.Deadline
+// passes first: the search has then decided nothing.
 func (ix *Index) Search(q Query, opts SearchOptions) ([]Match, error) {
+	return ix.SearchContext(context.Background(), q, opts)
+}
+
+// SearchContext is Search bounded by ctx as well as opts.Deadline: when
+// ctx is done or the deadline passes before the search ends, it returns an
+// error matching ErrDeadline (and, for ctx, ctx.Err()).
+func (ix *Index) SearchContext(ctx context.Context, q Query, opts SearchOptions) ([]Match, error) {
 	p, err := Prepare(q)
 	if err != nil {
 		return nil, err
 	}
-	return ix.SearchPrepared(p, opts, nil), nil
+	return ix.SearchPreparedContext(ctx, p, opts, nil)
 }
 
-// SearchPrepared is Search for a prepared query. It appends the hits to dst
-// and returns it; with no hit and a dst of enough capacity (or nil) it does
-// not allocate.
+// SearchPreparedContext is SearchContext for a prepared query. It appends
+// the hits to dst; on error it returns dst unchanged. With no hit and a dst
+// of enough capacity (or nil) it does not allocate.
+func (ix *Index) SearchPreparedContext(ctx context.Context, p *Prepared, opts SearchOptions, dst []Match) ([]Match, error) {
+	return ix.search(ctx, p, opts, dst, true)
+}
+
+// SearchPrepared is Search for a prepared query, without a bound: it
+// ignores opts.Deadline (use SearchPreparedContext to bound a search). It
+// appends the hits to dst and returns it; with no hit and a dst of enough
+// capacity (or nil) it does not allocate.
 func (ix *Index) SearchPrepared(p *Prepared, opts SearchOptions, dst []Match) []Match {
+	out, _ := ix.search(context.Background(), p, opts, dst, false)
+	return out
+}
+
+// checkEvery is how many units of work (postings read, records scored) a
+// bounded search does between looks at the clock.
+const checkEvery = 256
+
+func (ix *Index) search(ctx context.Context, p *Prepared, opts SearchOptions, dst []Match, bounded bool) ([]Match, error) {
 	opts = opts.withDefaults()
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
+	sc.ctx, sc.deadline, sc.bounded = nil, time.Time{}, bounded
+	if bounded {
+		sc.ctx, sc.deadline = ctx, opts.Deadline
+		if err := sc.expired(); err != nil {
+			return dst, err
+		}
+	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	sc.hits = sc.hits[:0]
-	sc.nWalked, sc.nTouched, sc.nScored = 0, 0, 0
+	sc.begin(ix, p, opts)
 	for fi := range p.forms {
-		ix.searchForm(p, fi, opts, sc)
+		if err := ix.searchForm(p, fi, sc); err != nil {
+			sc.endForm()
+			return dst, err
+		}
+		sc.endForm()
 	}
 	if len(sc.hits) == 0 {
-		return dst
+		return dst, nil
 	}
 	hits := sc.hits
 	if len(p.forms) > 1 {
@@ -164,15 +187,15 @@ func (ix *Index) SearchPrepared(p *Prepared, opts SearchOptions, dst []Match) []
 		hits = hits[:opts.MaxHits]
 	}
 	for _, h := range hits {
-		dst = append(dst, ix.explain(p, h, opts, sc))
+		dst = append(dst, ix.explain(p, h, sc))
 	}
-	return dst
+	return dst, nil
 }
 
 // hit is a record that passed, before its explanation is written.
 type hit struct {
 	rec       uint32
-	form      uint16 // index in the record's forms
+	at        uint32 // the position of its form in the record's data
 	qform     uint16 // index in Prepared.forms
 	score     float64
 	nameScore float64
@@ -180,53 +203,160 @@ type hit struct {
 
 // scratch is the per-search working memory, reused through a pool.
 type scratch struct {
-	marks      []uint8  // per record: query words found so far
-	scored     []uint64 // per record: already scored (bitset)
-	touched    []uint32
-	scoredList []uint32
-	rowOf      []int32 // per vocabulary word: its row in rows, or -1
-	rowWords   []uint32
-	rows       []simRow
+	ix   *Index
+	p    *Prepared
+	opts SearchOptions
+	rar  rarity
+
+	// Per vocabulary word: its row of similarities to the query words, or
+	// -1; and a stamp that marks the words already compared when the
+	// agreeing words of a query word are looked up.
+	rowOf    []int32
+	rowWords []uint32
+	rows     []simRow
+	stamp    []uint32
+	stampCur uint32
+	// Per record: scored in this spelling of the query.
+	visited     []uint64
+	visitedList []uint32
+
+	words      []*wordInfo // the query words of the current spelling
+	fi         int         // its index in Prepared.forms
 	qw         [maxWords]qword
-	hits       []hit
-	al         alignScratch
-	viable     [1 << maxQueryBits]bool
-	ub         [1 << maxQueryBits]float64
-	mat        [maxWords][maxWords]float64
-	hmat       [maxWords][maxWords]How
-	lw         [maxWords]*wordInfo
-	pr         pairing
-	order      []int
+	side       [maxWords]sideWord
+	letterBits [256]uint16 // per first letter: the tracked query initials it agrees with
+	nbits      int
+	hasInitial bool
+
+	// The bounds of the candidate stage: loose ones, valid for any name,
+	// and tight ones, valid for names without a one-letter word equal to a
+	// query initial (see walkClass).
+	loose, tight bounds
+
+	keybuf []uint64
+	// Per tracked bit: the signature bits of the blocks of the words the
+	// query word agrees with (qsigN of them), or qsigN -1 when there are
+	// too many to test; sigAlways the bits assumed present.
+	qsig      [maxQueryBits][maxSigBlocks]uint64
+	qsigN     [maxQueryBits]int
+	sigAlways int
+	batch     []pent
+	sink      uint32
+	bcA       []blockCount
+	bcB       []blockCount
+	hits      []hit
+	al        alignScratch
+	lw        [maxWords]*wordInfo
+	mat       [maxWords][maxWords]float64
+	hmat      [maxWords][maxWords]How
+	pr        pairing
+	cache     formCache
+	lists     []postList
+
 	// exhaustive makes scoreForm compute every word similarity, for the
 	// brute-force scan of the recall test and for explanations.
 	exhaustive bool
-	cache      formCache
-	pairLists  [maxQueryBits][maxQueryBits][]*posting
-	pairDone   [maxQueryBits][maxQueryBits]bool
-	pairBlocks [maxQueryBits][maxQueryBits][]*blockPostings
-	cursor     [maxQueryBits][]int
+
+	// The bound of the search.
+	ctx      context.Context
+	deadline time.Time
+	bounded  bool
+	work     int
+
 	// Counters of the last search, for tests and tuning.
 	nWalked, nTouched, nScored int
 }
 
+// bounds holds, per class and set of tracked query words, the most the
+// name score of a listed name agreeing with those words can be before
+// commonness (ub) and whether the set can reach the threshold at all
+// (viable); and per set, the most information its agreement can carry
+// (ibits).
+type bounds struct {
+	ub     [numClasses][1 << maxQueryBits]float64
+	viable [numClasses][1 << maxQueryBits]bool
+	ibits  [1 << maxQueryBits]float64
+}
+
 // simRow holds the similarities of one vocabulary word to the query words.
 type simRow struct {
+	bits uint16 // tracked query words it agrees with
+	done uint16 // query words whose similarity is known
 	sims [maxWords]float64
 	hows [maxWords]How
-	done uint16 // query words computed
 }
 
 type qword struct {
+	w       *wordInfo
 	initial bool
-	bit     int     // bit in the candidate mask, or -1
-	best    float64 // best similarity to any vocabulary word
-	wmax    float64 // the most a listed word agreeing with it can weigh
-	blocks  []blockKey
-	lists   [numClasses][]*posting
+	bit     int        // bit in the candidate mask, or -1
+	best    float64    // best similarity to any vocabulary word
+	wmax    float64    // the most a listed word agreeing with it can weigh
+	imax    float64    // the most information its agreement can carry
+	hits    []matchHit // the vocabulary words it agrees with
 	cost    [numClasses]int
+	initVoc int64 // for an initial: the vocabulary number of the same initial, or -1
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// expired reports whether a bounded search must stop.
+func (sc *scratch) expired() error {
+	if !sc.bounded {
+		return nil
+	}
+	if sc.ctx != nil {
+		if err := sc.ctx.Err(); err != nil {
+			return fmt.Errorf("%w: %w", ErrDeadline, err)
+		}
+	}
+	if !sc.deadline.IsZero() && !time.Now().Before(sc.deadline) {
+		return ErrDeadline
+	}
+	return nil
+}
+
+// tick counts n units of work and checks the bound every checkEvery.
+func (sc *scratch) tick(n int) error {
+	if !sc.bounded {
+		return nil
+	}
+	sc.work += n
+	if sc.work < checkEvery {
+		return nil
+	}
+	sc.work = 0
+	return sc.expired()
+}
+
+// begin readies the scratch for a search of p in ix.
+func (sc *scratch) begin(ix *Index, p *Prepared, opts SearchOptions) {
+	sc.ix, sc.p, sc.opts = ix, p, opts
+	sc.rar = newRarity(ix.live[p.kind])
+	sc.hits = sc.hits[:0]
+	sc.nWalked, sc.nTouched, sc.nScored = 0, 0, 0
+	sc.work = 0
+	if n := len(ix.words); len(sc.rowOf) < n {
+		old := len(sc.rowOf)
+		sc.rowOf = append(sc.rowOf, make([]int32, n+n/4-old)...)
+		for i := old; i < len(sc.rowOf); i++ {
+			sc.rowOf[i] = -1
+		}
+		sc.stamp = append(sc.stamp, make([]uint32, len(sc.rowOf)-len(sc.stamp))...)
+	}
+	if n := (len(ix.recs) + 63) / 64; len(sc.visited) < n {
+		sc.visited = append(sc.visited, make([]uint64, n+n/4-len(sc.visited))...)
+	}
+}
+
+// endForm clears what one spelling of the query left in the scratch.
+func (sc *scratch) endForm() {
+	sc.resetRows()
+	for _, r := range sc.visitedList {
+		sc.visited[r/64] = 0
+	}
+	sc.visitedList = sc.visitedList[:0]
+}
 
 func (sc *scratch) resetRows() {
 	for _, w := range sc.rowWords {
@@ -236,38 +366,27 @@ func (sc *scratch) resetRows() {
 	sc.rows = sc.rows[:0]
 }
 
-func (sc *scratch) row(w uint32) int {
+func (sc *scratch) row(w uint32) *simRow {
 	r := sc.rowOf[w]
-	if r >= 0 {
-		return int(r)
-	}
-	r = int32(len(sc.rows))
-	sc.rowOf[w] = r
-	sc.rowWords = append(sc.rowWords, w)
-	sc.rows = append(sc.rows, simRow{})
-	return int(r)
-}
-
-// ensure sizes the per-record and per-word arrays for the index.
-func (sc *scratch) ensure(nrec, nwords int) {
-	if len(sc.marks) < nrec {
-		sc.marks = make([]uint8, nrec+nrec/4)
-		sc.scored = make([]uint64, (len(sc.marks)+63)/64)
-	}
-	if len(sc.rowOf) < nwords {
-		old := len(sc.rowOf)
-		sc.rowOf = append(sc.rowOf, make([]int32, nwords+nwords/4-old)...)
-		for i := old; i < len(sc.rowOf); i++ {
-			sc.rowOf[i] = -1
+	if r < 0 {
+		r = int32(len(sc.rows))
+		sc.rowOf[w] = r
+		sc.rowWords = append(sc.rowWords, w)
+		if len(sc.rows) < cap(sc.rows) {
+			sc.rows = sc.rows[:len(sc.rows)+1]
+			sc.rows[r] = simRow{}
+		} else {
+			sc.rows = append(sc.rows, simRow{})
 		}
 	}
+	return &sc.rows[r]
 }
 
-// formCache remembers the name score of listed names already scored in
-// this search, by their words: many records carry the same name.
+// formCache remembers the score of listed names already scored in this
+// spelling of the query, by their words: many records carry the same name.
 type formCache struct {
 	keys []uint64
-	vals []float64
+	vals [][2]float64
 	gen  []uint32
 	cur  uint32
 	n    int
@@ -278,7 +397,7 @@ const formCacheSize = 1 << 12
 func (c *formCache) reset() {
 	if c.keys == nil {
 		c.keys = make([]uint64, formCacheSize)
-		c.vals = make([]float64, formCacheSize)
+		c.vals = make([][2]float64, formCacheSize)
 		c.gen = make([]uint32, formCacheSize)
 	}
 	c.cur++
@@ -289,10 +408,10 @@ func (c *formCache) reset() {
 	}
 }
 
-func (c *formCache) get(k uint64) (float64, bool) {
+func (c *formCache) get(k uint64) ([2]float64, bool) {
 	for i := k & (formCacheSize - 1); ; i = (i + 1) & (formCacheSize - 1) {
 		if c.gen[i] != c.cur {
-			return 0, false
+			return [2]float64{}, false
 		}
 		if c.keys[i] == k {
 			return c.vals[i], true
@@ -300,7 +419,7 @@ func (c *formCache) get(k uint64) (float64, bool) {
 	}
 }
 
-func (c *formCache) put(k uint64, v float64) {
+func (c *formCache) put(k uint64, v [2]float64) {
 	if c.n >= formCacheSize/2 {
 		return // full enough: stop remembering
 	}
@@ -313,12 +432,12 @@ func (c *formCache) put(k uint64, v float64) {
 }
 
 // formKey hashes a listed name's words and weakness.
-func formKey(f *recForm) uint64 {
+func formKey(words []uint32, weak bool) uint64 {
 	h := uint64(fnvOffset)
-	if f.weak {
+	if weak {
 		h ^= 1
 	}
-	for _, w := range f.words {
+	for _, w := range words {
 		h ^= uint64(w) + 0x9e3779b9
 		h *= fnvPrime
 		h ^= h >> 29
@@ -327,430 +446,183 @@ func formKey(f *recForm) uint64 {
 }
 
 // searchForm runs the search for one spelling of the query.
-func (ix *Index) searchForm(p *Prepared, fi int, opts SearchOptions, sc *scratch) {
-	pf := &p.forms[fi]
+func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
+	words := p.forms[fi].words
+	sc.words = words
 	sc.cache.reset()
-	words := pf.words
+	sc.fi = fi
 	n := len(words)
-	sc.ensure(len(ix.recs), len(ix.words))
-	sc.resetRows()
-	defer sc.resetRows()
+	kind := p.kind
 
-	// Words: find the vocabulary words each query word agrees with, and
-	// the postings of their blocks.
-	nbits := 0
+	// Words: the vocabulary words each query word agrees with, its
+	// weight, and the most its agreement can weigh and say.
+	sc.hasInitial = false
 	for i, w := range words {
 		q := &sc.qw[i]
-		q.initial = len(w.text) == 1
-		q.bit = -1
-		q.wmax = 0
-		q.blocks = q.blocks[:0]
-		for c := range q.lists {
-			q.lists[c] = q.lists[c][:0]
-			q.cost[c] = 0
-		}
-		if q.initial {
-			// An initial agrees with any listed word that begins with it.
-			q.blocks = append(q.blocks, kindBlock(letterBlock(w.text[0]), p.kind))
-			q.best, q.wmax = simInitial, 1
-		} else {
-			ix.matchWord(w, pf.keys[i], pf.mkeys[i], i, q, p.kind, sc)
-		}
-		for _, b := range q.blocks {
-			bp := ix.blocks[b]
-			if bp == nil {
-				continue
-			}
-			for c := range bp {
-				if len(bp[c].ids) > 0 {
-					q.lists[c] = append(q.lists[c], &bp[c])
-					q.cost[c] += len(bp[c].ids)
+		*q = qword{w: w, initial: w.initial, bit: -1, initVoc: -1}
+		sc.side[i] = sideOf(w, sc.rar.info(ix.logCountOf(kind, w)))
+		if w.initial {
+			// An initial agrees with a listed word it begins (and with
+			// the same initial): anything up to a whole word.
+			sc.hasInitial = true
+			q.best, q.wmax, q.imax = 1, 1, infoInitial
+			if v, ok := ix.vocab[w.vkey]; ok {
+				q.initVoc = int64(v)
+				for c := range q.cost {
+					q.cost[c] = len(ix.post[v].get(slotOf(kind, c)))
 				}
 			}
+			continue
+		}
+		hits, err := ix.matchWord(w, sc)
+		if err != nil {
+			return err
+		}
+		q.hits = hits
+		for _, h := range hits {
+			rw := sc.row(h.v)
+			rw.sims[i], rw.hows[i] = h.s, h.how
+			rw.done |= 1 << i
+			lw := ix.words[h.v]
+			info := sc.rar.info(float64(ix.logc[kind][h.v]))
+			if wl := sideOf(lw, info).weight; wl > q.wmax {
+				q.wmax = wl
+			}
+			if pi := pairInfo(sc.side[i].info, info, h.s); pi > q.imax {
+				q.imax = pi
+			}
+			q.best = max(q.best, h.s)
+			wp := &ix.post[h.v]
+			if wp.mask == 0 {
+				continue
+			}
+			for c := range q.cost {
+				q.cost[c] += len(wp.get(slotOf(kind, c)))
+			}
 		}
 	}
-	for i := range words {
-		if !sc.qw[i].initial {
-			sc.qw[i].best = sc.bestSim(i)
-		}
-	}
-	// The words tracked in the candidate mask: the rarest ones.
-	order := sc.order[:0]
+	// The tracked words: the cheapest ones.
+	var order [maxWords]int
 	for i := 0; i < n; i++ {
-		order = append(order, i)
+		order[i] = i
 	}
-	if len(order) == 0 {
-		return
+	total := func(i int) int {
+		t := 0
+		for _, c := range sc.qw[i].cost {
+			t += c
+		}
+		return t
 	}
-	// Insertion sort by cost: few words, and no allocation.
-	for x := 1; x < len(order); x++ {
-		for y := x; y > 0 && sc.qw[order[y]].totalCost() < sc.qw[order[y-1]].totalCost(); y-- {
+	for x := 1; x < n; x++ {
+		for y := x; y > 0 && total(order[y]) < total(order[y-1]); y-- {
 			order[y], order[y-1] = order[y-1], order[y]
 		}
 	}
-	if len(order) > maxQueryBits {
-		order = order[:maxQueryBits]
-	}
-	for bit, i := range order {
+	sc.nbits = min(n, maxQueryBits)
+	for bit, i := range order[:sc.nbits] {
 		sc.qw[i].bit = bit
 	}
-	nbits = len(order)
-	full := 1<<nbits - 1
-
-	for x := range sc.pairDone {
-		for y := range sc.pairDone[x] {
-			sc.pairDone[x][y] = false
-		}
+	for i := range sc.letterBits {
+		sc.letterBits[i] = 0
 	}
-	tName := opts.Threshold - p.maxEvidence
-	defer func() {
-		for _, r := range sc.scoredList {
-			sc.scored[r/64] &^= 1 << (r % 64)
-		}
-		sc.scoredList = sc.scoredList[:0]
-	}()
-	for c := 0; c < numClasses; c++ {
-		m := c + 1
-		if !ix.viability(words, sc, nbits, m, tName) {
-			continue
-		}
-		// Choose the words to enumerate: cheapest first, until every
-		// viable set of words contains one of them (or all of them, when
-		// initials and untracked words alone could make a hit).
-		h := 0
-		for h != full && sc.viable[full&^h] {
-			best, bestCost := -1, 0
-			for _, i := range order {
-				q := &sc.qw[i]
-				if h&(1<<q.bit) != 0 {
-					continue
-				}
-				if best < 0 || q.cost[c] < bestCost {
-					best, bestCost = i, q.cost[c]
-				}
-			}
-			h |= 1 << sc.qw[best].bit
-		}
-		if c > 0 && !sc.viable[0] {
-			ix.enumerateSets(words, fi, p, c, nbits, opts, sc)
-			continue
-		}
-		ix.enumerate(words, pf, fi, p, c, h, opts, sc)
-	}
-}
-
-// enumerateSets finds the candidates of class c (names of two words or
-// more) set by set: for each minimal viable set of query words, it walks
-// the postings of the pair of its words whose names are fewest (or of its
-// one word, when the rest are initials) and tests the set's other words
-// record by record.
-func (ix *Index) enumerateSets(words []*wordInfo, fi int, p *Prepared, c, nbits int, opts SearchOptions, sc *scratch) {
-	n := len(words)
-	var bitWord [maxQueryBits]int
-	full := 0
 	for i := 0; i < n; i++ {
-		if b := sc.qw[i].bit; b >= 0 {
-			bitWord[b] = i
-			full |= 1 << b
-		}
-	}
-	sc.touched = sc.touched[:0]
-	tEv := opts.Threshold
-	for set := 1; set <= full; set++ {
-		if !sc.viable[set] {
+		q := &sc.qw[i]
+		if q.bit < 0 {
 			continue
 		}
-		minimal := true
-		for b := 0; b < nbits; b++ {
-			if set&(1<<b) != 0 && sc.viable[set&^(1<<b)] {
-				minimal = false
-				break
-			}
-		}
-		if !minimal {
+		if q.initial {
+			sc.letterBits[q.w.text[0]] |= 1 << q.bit
 			continue
 		}
-		// The cheapest pair of words that are not initials, or word.
-		var lists []*posting
-		walkMask, bestCost := 0, -1
-		for bx := 0; bx < nbits; bx++ {
-			if set&(1<<bx) == 0 || sc.qw[bitWord[bx]].initial {
-				continue
-			}
-			for by := bx + 1; by < nbits; by++ {
-				if set&(1<<by) == 0 || sc.qw[bitWord[by]].initial {
-					continue
-				}
-				if small := min(sc.qw[bitWord[bx]].cost[c], sc.qw[bitWord[by]].cost[c]); small <= pairWorthIt {
-					// One word is rare enough: walk it rather than look
-					// up the pairs.
-					w := bx
-					if sc.qw[bitWord[by]].cost[c] < sc.qw[bitWord[bx]].cost[c] {
-						w = by
-					}
-					if bestCost < 0 || small < bestCost {
-						lists, walkMask, bestCost = sc.qw[bitWord[w]].lists[c], 1<<w, small
-					}
-					continue
-				}
-				ls := ix.pairPostings(sc, bx, by, bitWord[bx], bitWord[by], c)
-				cost := 0
-				for _, pl := range ls {
-					cost += len(pl.ids)
-				}
-				if bestCost < 0 || cost < bestCost {
-					lists, walkMask, bestCost = ls, 1<<bx|1<<by, cost
-				}
-			}
-		}
-		if bestCost < 0 {
-			for bx := 0; bx < nbits; bx++ {
-				q := &sc.qw[bitWord[bx]]
-				if set&(1<<bx) == 0 || q.initial {
-					continue
-				}
-				if bestCost < 0 || q.cost[c] < bestCost {
-					lists, walkMask, bestCost = q.lists[c], 1<<bx, q.cost[c]
-				}
-			}
-		}
-		if bestCost < 0 {
-			// Initials only: walk the cheapest of them.
-			for bx := 0; bx < nbits; bx++ {
-				q := &sc.qw[bitWord[bx]]
-				if set&(1<<bx) != 0 && (bestCost < 0 || q.cost[c] < bestCost) {
-					lists, walkMask, bestCost = q.lists[c], 1<<bx, q.cost[c]
-				}
-			}
-		}
-		rest := set &^ walkMask
-		for _, pl := range lists {
-			sc.nWalked += len(pl.ids)
-			for b := 0; b < nbits; b++ {
-				if rest&(1<<b) != 0 {
-					sc.cursor[b] = sc.cursor[b][:0]
-					for range sc.qw[bitWord[b]].lists[c] {
-						sc.cursor[b] = append(sc.cursor[b], 0)
-					}
-				}
-			}
-			for _, r := range pl.ids {
-				if sc.marks[r] != 0 || sc.scored[r/64]&(1<<(r%64)) != 0 {
-					continue
-				}
-				ok := true
-				for b := 0; b < nbits && ok; b++ {
-					if rest&(1<<b) != 0 && !memberAfter(sc.qw[bitWord[b]].lists[c], sc.cursor[b], r) {
-						ok = false
-					}
-				}
-				if !ok {
-					continue
-				}
-				sc.marks[r] = 1
-				sc.touched = append(sc.touched, r)
-				ev := ix.evidenceOf(p, r)
-				if sc.ub[full]+ev < tEv {
-					continue
-				}
-				mask := set
-				for b := 0; b < nbits; b++ {
-					if mask&(1<<b) == 0 && member(sc.qw[bitWord[b]].lists[c], r, false) {
-						mask |= 1 << b
-					}
-				}
-				if sc.ub[mask]+ev < tEv {
-					continue
-				}
-				sc.scored[r/64] |= 1 << (r % 64)
-				sc.scoredList = append(sc.scoredList, r)
-				sc.nScored++
-				ix.scoreRecord(r, words, fi, p, opts, sc)
-			}
+		for _, h := range q.hits {
+			sc.rows[sc.rowOf[h.v]].bits |= 1 << q.bit
 		}
 	}
-	sc.nTouched += len(sc.touched)
-	for _, r := range sc.touched {
-		sc.marks[r] = 0
-	}
-}
+	full := 1<<sc.nbits - 1
+	sc.setSigs(ix)
+	sc.setBits(n, &sc.loose, false)
+	sc.setBits(n, &sc.tight, true)
 
-// memberAfter is member for records taken in increasing order: pos holds,
-// per list, where the last search ended, and the search gallops on from
-// there.
-func memberAfter(lists []*posting, pos []int, r uint32) bool {
-	found := false
-	for k, pl := range lists {
-		if pl.bits != nil {
-			if int(r/64) < len(pl.bits) && pl.bits[r/64]&(1<<(r%64)) != 0 {
-				found = true
-			}
+	// Viability, then the walk, class by class.
+	anyViable := false
+	for c := 0; c < numClasses; c++ {
+		if sc.viability(n, c, &sc.loose, false) {
+			anyViable = true
+		}
+		sc.viability(n, c, &sc.tight, true)
+	}
+	if !anyViable {
+		return nil
+	}
+	for c := 0; c < numClasses; c++ {
+		if !sc.loose.viable[c][full] {
 			continue
 		}
-		ids, p := pl.ids, pos[k]
-		if p < len(ids) && ids[p] < r {
-			step := 1
-			for p+step < len(ids) && ids[p+step] < r {
-				p += step
-				step <<= 1
-			}
-			// ids[p] < r, and r <= ids[p+step] if that exists.
-			lo, hi := p+1, min(p+step, len(ids))
-			for lo < hi {
-				mid := int(uint(lo+hi) >> 1)
-				if ids[mid] < r {
-					lo = mid + 1
-				} else {
-					hi = mid
-				}
-			}
-			p = lo
-			pos[k] = p
-		}
-		if p < len(ids) && ids[p] == r {
-			found = true
-		}
-	}
-	return found
-}
-
-// pairWorthIt is the size of postings below which walking a word is
-// cheaper than looking up pairs.
-const pairWorthIt = 512
-
-// pairPostings returns the pair postings of class c for the query words
-// of bits bx and by (words i and j). The postings of the block pairs are
-// looked up once per query spelling, for all classes.
-func (ix *Index) pairPostings(sc *scratch, bx, by, i, j, c int) []*posting {
-	if !sc.pairDone[bx][by] {
-		bps := sc.pairBlocks[bx][by][:0]
-		for _, bi := range sc.qw[i].blocks {
-			for _, bj := range sc.qw[j].blocks {
-				if bp := ix.pairs[pairKey(bi, bj)]; bp != nil && !slices.Contains(bps, bp) {
-					bps = append(bps, bp)
-				}
-			}
-		}
-		sc.pairBlocks[bx][by], sc.pairDone[bx][by] = bps, true
-	}
-	ls := sc.pairLists[bx][by][:0]
-	for _, bp := range sc.pairBlocks[bx][by] {
-		if pl := &bp[c]; len(pl.ids) > 0 {
-			ls = append(ls, pl)
-		}
-	}
-	sc.pairLists[bx][by] = ls
-	return ls
-}
-
-func (q *qword) totalCost() int {
-	t := 0
-	for _, c := range q.cost {
-		t += c
-	}
-	return t
-}
-
-// matchWord finds the vocabulary words that agree with query word i,
-// records their similarities, and collects their blocks.
-func (ix *Index) matchWord(w *wordInfo, keys []uint64, mkey string, i int, q *qword, kind Kind, sc *scratch) {
-	if e := ix.matches.get(mkey, len(ix.words)); e != nil {
-		for _, h := range e.hits {
-			rw := &sc.rows[sc.row(h.v)]
-			rw.sims[i], rw.hows[i] = h.s, h.how
-			rw.done |= 1 << i
-			ix.addMatch(h.v, q, kind)
-		}
-		return
-	}
-	var hits []matchHit
-	for _, k := range keys {
-		for _, v := range ix.keys[k] {
-			rw := &sc.rows[sc.row(v)]
-			if rw.done&(1<<i) != 0 {
-				continue // already scored for this word
-			}
-			s, how := wordSim(w, ix.words[v])
-			rw.sims[i], rw.hows[i] = s, how
-			rw.done |= 1 << i
-			if s < wordFloor {
-				continue
-			}
-			hits = append(hits, matchHit{v: v, s: s, how: how})
-			ix.addMatch(v, q, kind)
-		}
-	}
-	ix.matches.put(mkey, &matchEntry{vocabLen: len(ix.words), hits: hits})
-}
-
-// addMatch records that query word q agrees with vocabulary word v.
-func (ix *Index) addMatch(v uint32, q *qword, kind Kind) {
-	if wl := ix.words[v].weight; wl > q.wmax {
-		q.wmax = wl
-	}
-	b := kindBlock(ix.block[v], kind)
-	if !slices.Contains(q.blocks, b) {
-		q.blocks = append(q.blocks, b)
-	}
-}
-
-// matchCache remembers, per query word, the vocabulary words it agrees
-// with: travellers' names repeat (MUHAMMAD, SMITH), and finding them costs
-// more than the rest of a search. An entry holds while the vocabulary has
-// not grown (vocabulary words never change once added).
-type matchCache struct {
-	m sync.Map // string → *matchEntry
-	n atomic.Int64
-}
-
-type matchEntry struct {
-	vocabLen int
-	hits     []matchHit
-}
-
-type matchHit struct {
-	v   uint32
-	s   float64
-	how How
-}
-
-// maxMatchCache is the most words the cache holds before it starts afresh.
-const maxMatchCache = 1 << 17
-
-func (c *matchCache) get(k string, vocabLen int) *matchEntry {
-	if v, ok := c.m.Load(k); ok {
-		if e := v.(*matchEntry); e.vocabLen == vocabLen {
-			return e
+		if err := ix.walkClass(c, sc); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func (c *matchCache) put(k string, e *matchEntry) {
-	if c.n.Add(1) > maxMatchCache {
-		c.m.Clear()
-		c.n.Store(0)
+// initialTightInfo is the most information a query initial carries when
+// it stands for a listed word (not for the same initial).
+const initialTightInfo = infoInitial - (1-simInitial)*fuzzBits
+
+// imaxOf returns the most information the agreement of query word i can
+// carry, tightly or loosely (see bounds).
+func (sc *scratch) imaxOf(i int, tight bool) float64 {
+	q := &sc.qw[i]
+	if q.initial && tight {
+		return initialTightInfo
 	}
-	c.m.Store(k, e)
+	return q.imax
 }
 
-// viability fills sc.viable: for each set of tracked query words, whether a
-// name of m words containing (at least) those words could reach tName.
-// It reports whether any set is viable.
-func (ix *Index) viability(words []*wordInfo, sc *scratch, nbits, m int, tName float64) bool {
-	n := len(words)
-	full := 1 << nbits
-	anyViable := false
-	for mask := 0; mask < full; mask++ {
-		ub := upperBound(words, sc, mask, m, n)
-		for b := 0; b < nbits; b++ {
-			if mask&(1<<b) != 0 && sc.ub[mask&^(1<<b)] > ub {
-				ub = sc.ub[mask&^(1<<b)]
+// setBits fills b.ibits: for each set of tracked words, the most
+// information their agreement (and that of the untracked words) carries.
+func (sc *scratch) setBits(n int, b *bounds, tight bool) {
+	untracked := 0.0
+	for i := 0; i < n; i++ {
+		if sc.qw[i].bit < 0 {
+			untracked += sc.imaxOf(i, tight)
+		}
+	}
+	b.ibits[0] = untracked
+	for mask := 1; mask < 1<<sc.nbits; mask++ {
+		low := bits.TrailingZeros(uint(mask))
+		var im float64
+		for i := 0; i < n; i++ {
+			if sc.qw[i].bit == low {
+				im = sc.imaxOf(i, tight)
+				break
 			}
 		}
-		v := ub >= tName
-		sc.ub[mask] = ub
-		sc.viable[mask] = v
+		b.ibits[mask] = b.ibits[mask&(mask-1)] + im
+	}
+}
+
+// viability fills b.ub[c] and b.viable[c]: for each set of tracked query
+// words, the most the name score of a listed name of class c agreeing
+// with those words (and the untracked ones) can be before commonness, and
+// whether with the best evidence it could reach the threshold. It reports
+// whether any set is viable.
+func (sc *scratch) viability(n, c int, b *bounds, tight bool) bool {
+	m := c + 1
+	full := 1 << sc.nbits
+	anyViable := false
+	thr := sc.opts.Threshold
+	for mask := 0; mask < full; mask++ {
+		ub := sc.upperBound(n, mask, m, tight)
+		for rest := mask; rest != 0; rest &= rest - 1 {
+			if sub := mask &^ (rest & -rest); b.ub[c][sub] > ub {
+				ub = b.ub[c][sub]
+			}
+		}
+		b.ub[c][mask] = ub
+		pen := commonness(sc.rar.excessBits(b.ibits[mask], sc.p.maxEvBits))
+		v := ub-pen+sc.p.maxEvidence >= thr
+		b.viable[c][mask] = v
 		anyViable = anyViable || v
 	}
 	return anyViable
@@ -759,223 +631,552 @@ func (ix *Index) viability(words []*wordInfo, sc *scratch, nbits, m int, tName f
 // minListedWeight is the least weight a listed word can have.
 const minListedWeight = weightInitial
 
-// upperBound bounds the name score of a listed name of m words that agrees
-// with the query words in mask (and, optimistically, with initials and
-// untracked words) and with no other: listed words weigh at most 1 when
-// they agree and at least minListedWeight when they do not.
-func upperBound(words []*wordInfo, sc *scratch, mask, m, n int) float64 {
-	var num, den, ua, uaExtra float64
-	matched := 0
+// upperBound bounds the name score before commonness of a listed name of
+// m words that agrees with the query words in mask (and, optimistically,
+// with the untracked words) and with no other. An agreeing pair adds
+// s·(wq + wl) to the numerator and wq + wl to the denominator, where s is
+// at most the query word's best similarity and the listed word's weight wl
+// lies between minListedWeight and the query word's wmax; the bound takes
+// for each pair the weight that raises the ratio most (the high one when
+// s exceeds the ratio, Dinkelbach's method). Listed words that do not
+// agree weigh at least minListedWeight. A query initial agrees with a word
+// it begins (0.86) or with the same initial (1); tightly, only with a word
+// it begins, and a name agreeing only in such initials is capped.
+func (sc *scratch) upperBound(n, mask, m int, tight bool) float64 {
+	var ua, uaExtra float64
+	var ps [maxWords]struct{ s, wq, hi float64 }
+	np, full := 0, 0
 	for i := 0; i < n; i++ {
 		q := &sc.qw[i]
-		w := words[i]
+		sw := &sc.side[i]
 		in := q.bit < 0 || mask&(1<<q.bit) != 0
-		if in && matched < m {
+		if in && np < m {
 			s, wl := 1.0, 1.0
-			if q.bit >= 0 {
-				s, wl = q.best, q.wmax
+			switch {
+			case q.initial && tight:
+				s = simInitial
+			case q.initial:
+				full++
+			case q.bit >= 0:
+				s, wl = q.best, max(q.wmax, minListedWeight)
+				full++
+			default:
+				full++
 			}
-			num += s*w.weight + wl
-			den += w.weight + wl
-			matched++
+			ps[np] = struct{ s, wq, hi float64 }{s, sw.weight, wl}
+			np++
 			continue
 		}
-		ua += w.weight
-		uaExtra += w.weight * extraCostOf(w)
+		ua += sw.weight
+		uaExtra += sw.weight * sw.cost
 	}
-	if matched == 0 {
+	if np == 0 {
 		return 0
 	}
-	ul := float64(m-matched) * minListedWeight
+	ul := float64(m-np) * minListedWeight
+	var base float64
 	switch {
 	case ua > 0 && ul > 0:
-		den += ua + ul
-	case matched >= 2:
-		den += uaExtra + ul*patronymicCost
+		base = ua + ul
+	case np >= 2:
+		base = uaExtra + ul*patronymicCost
 	default:
-		den += ua + ul
+		base = ua + ul
 	}
-	ub := num / den
+	r := -1.0
+	for iter := 0; iter <= np; iter++ {
+		num, den := 0.0, base
+		for _, x := range ps[:np] {
+			wl := x.hi
+			if x.s < r {
+				wl = minListedWeight
+			}
+			num += x.s * (x.wq + wl)
+			den += x.wq + wl
+		}
+		nr := num / den
+		if nr <= r {
+			break
+		}
+		r = nr
+	}
 	need := 2
 	if n == 1 && m == 1 {
 		need = 1
 	}
-	if matched < need && ub > lowMatchCap {
-		ub = lowMatchCap
+	if (np < need || full == 0) && r > lowMatchCap {
+		r = lowMatchCap
 	}
-	return ub
+	return r
 }
 
-// bestSim returns the best similarity query word i has with any
-// vocabulary word.
-func (sc *scratch) bestSim(i int) float64 {
-	best := 0.0
-	for r := range sc.rows {
-		if s := sc.rows[r].sims[i]; s > best {
-			best = s
-		}
-	}
-	return best
-}
+// pairWorthIt is the number of postings above which a search weighs
+// looking up the pair postings of two query words instead of walking them.
+const pairWorthIt = 64
 
-// enumerate walks the postings of class c of the words in h, completes each
-// record's mask with membership tests, and scores the viable ones.
-func (ix *Index) enumerate(words []*wordInfo, pf *preparedForm, fi int, p *Prepared, c, h int, opts SearchOptions, sc *scratch) {
-	n := len(words)
-	sc.touched = sc.touched[:0]
-	for i := 0; i < n; i++ {
-		q := &sc.qw[i]
-		if q.bit < 0 || h&(1<<q.bit) == 0 {
-			continue
-		}
-		bit := uint8(1) << q.bit
-		for _, pl := range q.lists[c] {
-			sc.nWalked += len(pl.ids)
-			for _, r := range pl.ids {
-				if sc.marks[r] == 0 {
-					sc.touched = append(sc.touched, r)
-				}
-				sc.marks[r] |= bit
-			}
-		}
-	}
-	// The other words: walk their short postings over the touched records;
-	// long ones are tested record by record (bitset or binary search).
-	walked, resolved := 0, h
-	for i := 0; i < n; i++ {
-		q := &sc.qw[i]
-		if q.bit < 0 || h&(1<<q.bit) != 0 {
-			continue
-		}
-		sparse, dense := 0, false
-		for _, pl := range q.lists[c] {
-			if pl.bits == nil {
-				sparse += len(pl.ids)
-			} else {
-				dense = true
-			}
-		}
-		if sparse > 16*len(sc.touched) {
-			continue
-		}
-		walked |= 1 << q.bit
-		if !dense {
-			resolved |= 1 << q.bit
-		}
-		bit := uint8(1) << q.bit
-		for _, pl := range q.lists[c] {
-			if pl.bits != nil {
+// walkClass finds and scores the candidates of class c: it walks the
+// postings of query words chosen so that every viable set of words
+// contains one of them (the cheapest first), or, when that is cheaper, for
+// each minimal viable set the pair postings of two of its words.
+func (ix *Index) walkClass(c int, sc *scratch) error {
+	n := len(sc.words)
+	full := 1<<sc.nbits - 1
+	h := 0
+	var walk [maxWords]int
+	nw := 0
+	cost := 0
+	tv := &sc.tight.viable[c]
+	for h != full && tv[full&^h] {
+		best, bestCost := -1, 0
+		for i := 0; i < n; i++ {
+			q := &sc.qw[i]
+			if q.bit < 0 || q.initial || h&(1<<q.bit) != 0 {
 				continue
 			}
-			for _, r := range pl.ids {
-				if sc.marks[r] != 0 {
-					sc.marks[r] |= bit
-				}
+			if best < 0 || q.cost[c] < bestCost {
+				best, bestCost = i, q.cost[c]
+			}
+		}
+		if best < 0 {
+			break
+		}
+		h |= 1 << sc.qw[best].bit
+		walk[nw] = best
+		nw++
+		cost += bestCost
+	}
+	rest := full &^ h
+	scan, special := false, false
+	if tv[rest] {
+		special = true
+		// Sets of initials and untracked words can reach the threshold:
+		// walk the untracked words and the listed initials, or, when an
+		// initial standing for a word could make a hit, every record.
+		for i := 0; i < n; i++ {
+			q := &sc.qw[i]
+			switch {
+			case q.initial && (q.bit < 0 || rest&(1<<q.bit) != 0):
+				walk[nw] = i
+				nw++
+			case !q.initial && q.bit < 0:
+				walk[nw] = i
+				nw++
+			}
+		}
+		scan = lowMatchCap+sc.p.maxEvidence >= sc.opts.Threshold
+	}
+	if scan {
+		return ix.scanClass(c, sc)
+	}
+	if cost > pairWorthIt && !special && nw > 0 {
+		if done, err := ix.walkPairs(c, cost, sc); done || err != nil {
+			return err
+		}
+	}
+	slot := slotOf(sc.p.kind, c)
+	for _, i := range walk[:nw] {
+		q := &sc.qw[i]
+		if q.initial {
+			continue // walked below
+		}
+		for _, hh := range q.hits {
+			if err := ix.walkList(ix.post[hh.v].get(slot), c, sc); err != nil {
+				return err
 			}
 		}
 	}
-	tEv := opts.Threshold
-	sc.nTouched += len(sc.touched)
-	full := 0
+	if !sc.hasInitial {
+		return nil
+	}
+	// Names that the tight bounds leave out can reach the threshold only
+	// through a one-letter word equal to a query initial: walk those.
+	listedInitials := special
+	for mask := 0; mask <= full && !listedInitials; mask++ {
+		listedInitials = sc.loose.viable[c][mask] && !tv[mask]
+	}
+	if !listedInitials {
+		return nil
+	}
+	for i := 0; i < n; i++ {
+		if q := &sc.qw[i]; q.initial && q.initVoc >= 0 {
+			if err := ix.walkList(ix.post[q.initVoc].get(slot), c, sc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// walkPairs walks, for each minimal viable set of class c, the cheapest of
+// its words' postings and its pairs of words' pair postings, when the sum
+// is cheaper than wordCost. It reports whether it did.
+func (ix *Index) walkPairs(c, wordCost int, sc *scratch) (bool, error) {
+	n := len(sc.words)
+	full := 1<<sc.nbits - 1
+	bitWord := [maxQueryBits]int{}
 	for i := 0; i < n; i++ {
 		if b := sc.qw[i].bit; b >= 0 {
-			full |= 1 << b
+			bitWord[b] = i
 		}
 	}
-	untested := full &^ resolved
-	for _, r := range sc.touched {
-		mask := int(sc.marks[r])
-		sc.marks[r] = 0
-		if sc.scored[r/64]&(1<<(r%64)) != 0 {
+	slot := slotOf(sc.p.kind, c)
+	sc.lists = sc.lists[:0]
+	type choice struct {
+		word  int // a word to walk, or -1
+		lists []postList
+	}
+	var choices [64]choice
+	nc := 0
+	total := 0
+	tv := &sc.tight.viable[c]
+	for set := 1; set <= full; set++ {
+		if !tv[set] {
 			continue
 		}
-		// Evidence first: a record too far in age cannot reach the
-		// threshold even if every untested word agrees.
-		ev := ix.evidenceOf(p, r)
-		if sc.ub[mask|untested]+ev < tEv {
+		minimal := true
+		for b := set; b != 0; b &= b - 1 {
+			if tv[set&^(b&-b)] {
+				minimal = false
+				break
+			}
+		}
+		if !minimal {
 			continue
 		}
-		for i := 0; i < n && !sc.viable[mask]; i++ {
-			q := &sc.qw[i]
-			if q.bit < 0 || mask&(1<<q.bit) != 0 {
+		if nc == len(choices) {
+			return false, nil
+		}
+		best := choice{word: -1}
+		bestCost := -1
+		for bx := 0; bx < sc.nbits; bx++ {
+			qx := &sc.qw[bitWord[bx]]
+			if set&(1<<bx) == 0 || qx.initial {
 				continue
 			}
-			if member(q.lists[c], r, walked&(1<<q.bit) != 0) {
-				mask |= 1 << q.bit
+			if bestCost < 0 || qx.cost[c] < bestCost {
+				best, bestCost = choice{word: bitWord[bx]}, qx.cost[c]
 			}
 		}
-		if !sc.viable[mask] || sc.ub[mask]+ev < tEv {
+		if bestCost < 0 {
+			return false, nil // initials only: not for pairs
+		}
+		if bestCost > pairWorthIt {
+			for bx := 0; bx < sc.nbits; bx++ {
+				for by := bx + 1; by < sc.nbits; by++ {
+					qx, qy := &sc.qw[bitWord[bx]], &sc.qw[bitWord[by]]
+					if set&(1<<bx) == 0 || set&(1<<by) == 0 || qx.initial || qy.initial {
+						continue
+					}
+					if lists, pc, ok := ix.pairLists(qx, qy, slot, bestCost, sc); ok {
+						best, bestCost = choice{word: -1, lists: lists}, pc
+					}
+				}
+			}
+		}
+		choices[nc] = best
+		nc++
+		total += bestCost
+		if total >= wordCost {
+			return false, nil
+		}
+	}
+	for _, ch := range choices[:nc] {
+		if ch.word >= 0 {
+			for _, hh := range sc.qw[ch.word].hits {
+				if err := ix.walkList(ix.post[hh.v].get(slot), c, sc); err != nil {
+					return true, err
+				}
+			}
 			continue
 		}
-		sc.scored[r/64] |= 1 << (r % 64)
-		sc.scoredList = append(sc.scoredList, r)
-		sc.nScored++
-		ix.scoreRecord(r, words, fi, p, opts, sc)
+		for _, pl := range ch.lists {
+			if err := ix.walkList(pl, c, sc); err != nil {
+				return true, err
+			}
+		}
+	}
+	return true, nil
+}
+
+// The cost model of a walk, in postings read: looking up a pair posting
+// (a cache miss in a large map) costs pairLookupCost; the words of a block
+// with at most smallBlock postings are walked rather than paired.
+const (
+	pairLookupCost = 8
+	smallBlock     = 32
+)
+
+type blockCount struct {
+	b blockKey
+	n int
+}
+
+// blockCounts returns the blocks of the words agreeing with q that have
+// names in slot, with their numbers of postings.
+func blockCounts(dst []blockCount, ix *Index, q *qword, slot int) []blockCount {
+	for _, h := range q.hits {
+		pl := ix.post[h.v].get(slot)
+		if len(pl) == 0 {
+			continue
+		}
+		b := ix.block[h.v]
+		found := false
+		for i := range dst {
+			if dst[i].b == b {
+				dst[i].n += len(pl)
+				found = true
+				break
+			}
+		}
+		if !found {
+			dst = append(dst, blockCount{b, len(pl)})
+		}
+	}
+	return dst
+}
+
+// pairLists returns lists that together hold every record with a name of
+// slot with words agreeing with both qx and qy: the postings of the words
+// in blocks with few names, and the pair postings of the other blocks,
+// with the cost of reading them. It gives up (ok false) when the cost
+// reaches limit. The lists are in a buffer of the scratch that later calls
+// append to.
+func (ix *Index) pairLists(qx, qy *qword, slot, limit int, sc *scratch) (lists []postList, cost int, ok bool) {
+	sc.bcA = blockCounts(sc.bcA[:0], ix, qx, slot)
+	sc.bcB = blockCounts(sc.bcB[:0], ix, qy, slot)
+	nbigA, nbigB := 0, 0
+	for _, x := range sc.bcA {
+		if x.n > smallBlock {
+			nbigA++
+		} else {
+			cost += x.n
+		}
+	}
+	for _, y := range sc.bcB {
+		if y.n > smallBlock {
+			nbigB++
+		} else {
+			cost += y.n
+		}
+	}
+	cost += nbigA * nbigB * pairLookupCost
+	if cost >= limit {
+		return nil, 0, false
+	}
+	start := len(sc.lists)
+	small := func(q *qword, bc []blockCount) {
+		for _, h := range q.hits {
+			b := ix.block[h.v]
+			for _, x := range bc {
+				if x.b == b && x.n <= smallBlock {
+					if pl := ix.post[h.v].get(slot); len(pl) > 0 {
+						sc.lists = append(sc.lists, pl)
+					}
+					break
+				}
+			}
+		}
+	}
+	small(qx, sc.bcA)
+	small(qy, sc.bcB)
+	var seen [64]uint64
+	ns := 0
+	for _, a := range sc.bcA {
+		if a.n <= smallBlock {
+			continue
+		}
+		for _, b := range sc.bcB {
+			if b.n <= smallBlock {
+				continue
+			}
+			k := pairKey(a.b, b.b, slot)
+			if slices.Contains(seen[:ns], k) {
+				continue
+			}
+			if ns < len(seen) {
+				seen[ns] = k
+				ns++
+			}
+			if pl := ix.pairs[k]; len(pl) > 0 {
+				sc.lists = append(sc.lists, pl)
+				cost += len(pl)
+			}
+		}
+	}
+	if cost >= limit {
+		sc.lists = sc.lists[:start]
+		return nil, 0, false
+	}
+	return sc.lists[start:len(sc.lists):len(sc.lists)], cost, true
+}
+
+// walkList reads a posting list of class c: each record not yet scored
+// whose years of birth leave it a chance is scored.
+func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
+	if len(pl) == 0 {
+		return nil
+	}
+	sc.nWalked += len(pl)
+	full := 1<<sc.nbits - 1
+	ubFull := sc.loose.ub[c][full]
+	ibFull := sc.loose.ibits[full]
+	thr := sc.opts.Threshold
+	p := sc.p
+	for k, e := range pl {
+		if k&(checkEvery-1) == checkEvery-1 {
+			if err := sc.tick(checkEvery); err != nil {
+				return err
+			}
+		}
+		r := e.rec
+		if sc.visited[r/64]&(1<<(r%64)) != 0 {
+			continue
+		}
+		ev, eb := p.yearsBound(e.years)
+		if ubFull-commonness(sc.rar.excessBits(ibFull, eb))+ev < thr {
+			continue
+		}
+		if m := sc.sigMask(e.sig); m != full &&
+			sc.loose.ub[c][m]-commonness(sc.rar.excessBits(sc.loose.ibits[m], eb))+ev < thr {
+			continue
+		}
+		if sc.visited[r/64] == 0 {
+			sc.visitedList = append(sc.visitedList, r)
+		}
+		sc.visited[r/64] |= 1 << (r % 64)
+		sc.batch = append(sc.batch, e)
+		if len(sc.batch) == batchSize {
+			if err := ix.scoreBatch(sc); err != nil {
+				return err
+			}
+		}
+	}
+	return ix.scoreBatch(sc)
+}
+
+// maxSigBlocks is the most blocks a query word's agreeing words may span
+// for the record signatures to be tested for it.
+const maxSigBlocks = 8
+
+// setSigs fills the signature tests of the tracked query words.
+func (sc *scratch) setSigs(ix *Index) {
+	sc.sigAlways = 0
+	for i := range sc.words {
+		q := &sc.qw[i]
+		if q.bit < 0 {
+			continue
+		}
+		if q.initial {
+			sc.sigAlways |= 1 << q.bit
+			continue
+		}
+		n := 0
+		for _, h := range q.hits {
+			if n < 0 {
+				break
+			}
+			if ix.post[h.v].mask == 0 {
+				continue
+			}
+			bs := blockSig(ix.block[h.v])
+			if slices.Contains(sc.qsig[q.bit][:n], bs) {
+				continue
+			}
+			if n == maxSigBlocks {
+				n = -1
+				break
+			}
+			sc.qsig[q.bit][n] = bs
+			n++
+		}
+		sc.qsigN[q.bit] = n
+		if n < 0 {
+			sc.sigAlways |= 1 << q.bit
+		}
 	}
 }
 
-// evidenceOf returns the evidence effect of record r from the packed
-// array, exactly unless the record has more than two dates or
-// nationalities, in which case it returns evidenceBound.
-func (ix *Index) evidenceOf(p *Prepared, r uint32) float64 {
-	e := &ix.evid[r]
-	if e.ndates == 255 || e.nnats == 255 {
-		return ix.evidenceBound(p, r)
-	}
-	eff := 0.0
-	if !p.dob.IsZero() && p.dob.Year != 0 && e.ndates > 0 {
-		best := -1.0
-		for i := 0; i < int(e.ndates); i++ {
-			d := e.dates[i]
-			if d.year == 0 {
-				continue
-			}
-			x, _ := compareDOB(p.dob, Date{Year: int(d.year), Month: int(d.month), Day: int(d.day), ToYear: int(d.toYear)})
-			best = max(best, x)
+// sigMask returns the tracked query words a record with signature sig may
+// agree with.
+func (sc *scratch) sigMask(sig uint64) int {
+	m := sc.sigAlways
+	for b := 0; b < sc.nbits; b++ {
+		if m&(1<<b) != 0 {
+			continue
 		}
-		if best > -1 {
-			eff += best
-		}
-	}
-	if p.nat != "" && e.nnats > 0 {
-		eff += effNatMismatch
-		for i := 0; i < int(e.nnats); i++ {
-			if natEqual(e.nats[i], p.nat) {
-				eff += effNatMatch - effNatMismatch
+		for _, bs := range sc.qsig[b][:sc.qsigN[b]] {
+			if sig&bs == bs {
+				m |= 1 << b
 				break
 			}
 		}
 	}
-	if (p.gender == 'M' || p.gender == 'F') && (e.gender == 'M' || e.gender == 'F') {
-		if p.gender == e.gender {
-			eff += effGenderMatch
-		} else {
-			eff += effGenderClash
+	return m
+}
+
+// batchSize is the number of records scored together: their data is
+// fetched from memory at once, a few dozen cache misses in flight instead
+// of one after the other.
+const batchSize = 32
+
+// scoreBatch scores the records gathered in sc.batch.
+func (ix *Index) scoreBatch(sc *scratch) error {
+	b := sc.batch
+	if len(b) == 0 {
+		return nil
+	}
+	sc.batch = sc.batch[:0]
+	if err := sc.tick(8 * len(b)); err != nil {
+		return err
+	}
+	var offs [batchSize]uint32
+	for i, e := range b {
+		offs[i] = ix.roff[e.rec]
+	}
+	var x uint32
+	for i := range b {
+		x += ix.rdata[offs[i]]
+	}
+	sc.sink += x
+	for _, e := range b {
+		ix.scoreRecord(e.rec, e.years, sc)
+	}
+	return nil
+}
+
+// scanClass scores every record of the kind: for thresholds so low that
+// an initial standing for a word could make a hit.
+func (ix *Index) scanClass(c int, sc *scratch) error {
+	for r := range ix.recs {
+		if err := sc.tick(1); err != nil {
+			return err
 		}
+		rec := &ix.recs[r]
+		if !rec.live || rec.kind != sc.p.kind || sc.visited[r/64]&(1<<(r%64)) != 0 {
+			continue
+		}
+		if sc.visited[r/64] == 0 {
+			sc.visitedList = append(sc.visitedList, uint32(r))
+		}
+		sc.visited[r/64] |= 1 << (r % 64)
+		ix.scoreRecord(uint32(r), ix.years[r], sc)
 	}
-	return eff
+	return nil
 }
 
-func natEqual(a [3]byte, b string) bool {
-	n := 0
-	for n < 3 && a[n] != 0 {
-		n++
+// yearsBound bounds the evidence of a record from its years of birth
+// alone, plus the most nationality and gender could add: the effect and
+// the information.
+func (p *Prepared) yearsBound(yr uint32) (eff, bits float64) {
+	eff, bits = p.maxEvidence, p.maxEvBits
+	if p.dob.IsZero() || p.dob.Year == 0 {
+		return eff, bits
 	}
-	return n == len(b) && string(a[:n]) == b
-}
-
-// evidenceBound bounds the evidence of record r: from its years of birth
-// alone (kept apart for this), plus the most nationality and gender could
-// add.
-func (ix *Index) evidenceBound(p *Prepared, r uint32) float64 {
-	b := p.maxEvidence
-	if p.dob.IsZero() {
-		return b
-	}
-	b -= effDOBExact
-	yr := ix.years[r]
+	dobBits := maxDOBBits(p.dob)
+	eff -= effDOBExact
+	bits -= dobBits
 	if yr == 0 {
-		return b
+		return eff, bits
 	}
 	lo, hi := int(yr>>16), int(yr&0xffff)
 	qlo, qhi := p.dob.Year, max(p.dob.Year, p.dob.ToYear)
@@ -988,118 +1189,194 @@ func (ix *Index) evidenceBound(p *Prepared, r uint32) float64 {
 	}
 	switch {
 	case gap == 0:
-		return b + effDOBExact
+		return eff + effDOBExact, bits + dobBits
 	case gap <= 2:
-		return b + effDOBNearDay
+		return eff + effDOBNearDay, bits + min(dobBits, dobBitsMonth)
+	case gap < 5:
+		return eff + effDOBFewYears, bits
 	case gap < 10:
-		return b + effDOBFewYears
+		return eff + effDOBSeveralYears, bits
 	}
-	return b + effDOBConflict
+	return eff + effDOBConflict, bits
 }
 
-// member reports whether record r is in any of the lists; with
-// sparseDone the sparse lists were already walked.
-func member(lists []*posting, r uint32, sparseDone bool) bool {
-	for _, pl := range lists {
-		if pl.bits != nil {
-			if int(r/64) < len(pl.bits) && pl.bits[r/64]&(1<<(r%64)) != 0 {
-				return true
+// evidenceOf returns the evidence of record r, its effect and
+// information, from the packed array when it holds all of it.
+func (ix *Index) evidenceOf(p *Prepared, r uint32) (eff, bits float64) {
+	e := &ix.evid[r]
+	if e.ndates == 255 || e.nnats == 255 {
+		return evidenceEffect(p, &ix.recs[r])
+	}
+	if !p.dob.IsZero() && p.dob.Year != 0 && e.ndates > 0 {
+		var ds [2]Date
+		for i := 0; i < int(e.ndates); i++ {
+			d := e.dates[i]
+			ds[i] = Date{Year: int(d.year), Month: int(d.month), Day: int(d.day), ToYear: int(d.toYear)}
+		}
+		if x, note, _, _, ok := bestDOB(p.dob, ds[:e.ndates]); ok {
+			eff += x
+			if x > 0 {
+				bits += note.bits()
 			}
-			continue
-		}
-		if sparseDone {
-			continue
-		}
-		if _, ok := slices.BinarySearch(pl.ids, r); ok {
-			return true
 		}
 	}
-	return false
+	if p.nat != "" && e.nnats > 0 {
+		eff += effNatMismatch
+		for i := 0; i < int(e.nnats); i++ {
+			if natEqual(e.nats[i], p.nat) {
+				eff += effNatMatch - effNatMismatch
+				bits += natBits
+				break
+			}
+		}
+	}
+	if (p.gender == 'M' || p.gender == 'F') && (e.gender == 'M' || e.gender == 'F') {
+		if p.gender == e.gender {
+			eff += effGenderMatch
+		} else {
+			eff += effGenderClash
+		}
+	}
+	return eff, bits
 }
 
-// scoreRecord scores every name of record r against the query words and
-// keeps the record as a hit when its best final score reaches the
-// threshold.
-func (ix *Index) scoreRecord(r uint32, words []*wordInfo, fi int, p *Prepared, opts SearchOptions, sc *scratch) {
-	rec := &ix.recs[r]
-	if !rec.live || rec.kind != p.kind {
-		return
+func natEqual(a [3]byte, b string) bool {
+	n := 0
+	for n < 3 && a[n] != 0 {
+		n++
 	}
-	best, bestForm := -1.0, -1
-	for f := range rec.forms {
-		fm := &rec.forms[f]
-		key := formKey(fm)
-		s, ok := sc.cache.get(key)
+	return n == len(b) && string(a[:n]) == b
+}
+
+// scoreRecord scores the names of record r (whose years of birth are
+// years) against the query words and keeps the record as a hit when its
+// best final score reaches the threshold. Names whose agreeing words
+// cannot reach it are not scored; the record's evidence is read only for
+// names that can.
+func (ix *Index) scoreRecord(r, years uint32, sc *scratch) {
+	sc.nTouched++
+	p := sc.p
+	thr := sc.opts.Threshold
+	evb, ebb := p.yearsBound(years)
+	var ee, eb float64
+	exact := false
+	best := hit{score: -1}
+	data := ix.recData(r)
+	for at := 0; at < len(data); {
+		hdr := data[at]
+		nw := int(hdr & 0xff)
+		words := data[at+1 : at+1+nw]
+		weak := hdr&formWeak != 0
+		pos := at
+		at += 1 + nw
+		if !sc.exhaustive {
+			mask := 0
+			for _, v := range words {
+				if ro := sc.rowOf[v]; ro >= 0 {
+					mask |= int(sc.rows[ro].bits)
+				}
+				if sc.hasInitial {
+					mask |= int(sc.letterBits[ix.first[v]])
+				}
+			}
+			c := classOf(nw)
+			ub, ib := sc.loose.ub[c][mask], sc.loose.ibits[mask]
+			if ub-commonness(sc.rar.excessBits(ib, ebb))+evb < thr {
+				continue
+			}
+			if !exact {
+				ee, eb = ix.evidenceOf(p, r)
+				exact = true
+			}
+			if ub-commonness(sc.rar.excessBits(ib, eb))+ee < thr {
+				continue
+			}
+		} else if !exact {
+			ee, eb = ix.evidenceOf(p, r)
+			exact = true
+		}
+		key := formKey(words, weak)
+		v, ok := sc.cache.get(key)
 		if !ok {
-			s = ix.scoreForm(words, fm, sc, nil)
-			sc.cache.put(key, s)
+			sc.nScored++
+			v[0], v[1] = ix.scoreForm(words, weak, sc, nil)
+			sc.cache.put(key, v)
 		}
-		if s > best {
-			best, bestForm = s, f
+		cov, bits := v[0], v[1]
+		final := cov - commonness(sc.rar.excessBits(bits, eb)) + ee
+		if final > best.score {
+			best = hit{rec: r, at: uint32(pos), score: final,
+				nameScore: clamp01(cov - commonness(sc.rar.excessBits(bits, 0)))}
 		}
 	}
-	if bestForm < 0 || best+p.maxEvidence < opts.Threshold {
+	if best.score < thr {
 		return
 	}
-	final := clamp01(best + evidenceEffect(p, rec))
-	if final < opts.Threshold {
-		return
-	}
-	sc.hits = append(sc.hits, hit{rec: r, form: uint16(bestForm), qform: uint16(fi), score: final, nameScore: best})
+	best.score = clamp01(best.score)
+	best.qform = uint16(sc.fi)
+	sc.hits = append(sc.hits, best)
 }
 
-func clamp01(x float64) float64 {
-	switch {
-	case x < 0:
-		return 0
-	case x > 1:
-		return 1
-	}
-	return x
-}
-
-// scoreForm scores the query words against one listed name. Word
-// similarities come from the row table (computed by matchWord, or here on
-// first use), so the name score is the one ScoreNames gives. With out
-// non-nil it also returns the pairing, oriented as ScoreNames orients it.
-func (ix *Index) scoreForm(words []*wordInfo, f *recForm, sc *scratch, out *formPairing) float64 {
-	n, m := len(words), len(f.words)
+// scoreForm scores the query words against one listed name: its name
+// score before commonness (the weak penalty included) and the information
+// of the agreement. Word similarities come from the rows (computed by
+// matchWord), or are computed here for initials and, in an exhaustive
+// scan, for every pair, so the score is the one ScoreNames gives. With
+// out non-nil it also returns the pairing, oriented as ScoreNames orients
+// it.
+func (ix *Index) scoreForm(fwords []uint32, weak bool, sc *scratch, out *formPairing) (float64, float64) {
+	words := sc.words
+	n, m := len(words), len(fwords)
 	if n == 0 || m == 0 || n > maxWords || m > maxWords {
-		return 0
+		return 0, 0
 	}
+	kind := sc.p.kind
 	lw := &sc.lw
 	anyMatch := false
-	for j, v := range f.words {
+	for j, v := range fwords {
 		lw[j] = ix.words[v]
-		r := sc.row(v)
-		rw := &sc.rows[r]
+		ro := sc.rowOf[v]
 		for i, w := range words {
-			if rw.done&(1<<i) == 0 {
-				// A word the lookup did not link to query word i
-				// disagrees with it, unless it is an initial or the
-				// scan is exhaustive (the recall test).
-				if sc.exhaustive || len(w.text) == 1 || len(lw[j].text) == 1 {
-					rw.sims[i], rw.hows[i] = wordSim(w, lw[j])
-				}
+			var s float64
+			h := HowNone
+			switch {
+			case ro >= 0 && sc.rows[ro].done&(1<<i) != 0:
+				s, h = sc.rows[ro].sims[i], sc.rows[ro].hows[i]
+			case sc.exhaustive:
+				// Every pair, for the recall test's scan and for
+				// explanations; remembered for the other names.
+				s, h = wordSim(w, lw[j])
+				rw := sc.row(v)
+				ro = sc.rowOf[v]
+				rw.sims[i], rw.hows[i] = s, h
 				rw.done |= 1 << i
+			case w.initial || lw[j].initial:
+				// A word the lookup did not link to query word i
+				// disagrees with it, unless one is an initial.
+				s, h = wordSim(w, lw[j])
 			}
-			s, how := rw.sims[i], rw.hows[i]
 			if s < wordFloor {
-				s, how = 0, HowNone
+				s, h = 0, HowNone
 			} else {
 				anyMatch = true
 			}
-			sc.mat[i][j], sc.hmat[i][j] = s, how
+			sc.mat[i][j], sc.hmat[i][j] = s, h
 		}
 	}
 	if !anyMatch {
-		return 0
+		return 0, 0
 	}
 	// Orient as ScoreNames does, so that both give the same score.
 	a, b := words, lw[:m]
+	var fa, fb [maxWords]sideWord
+	copy(fa[:n], sc.side[:n])
+	for j, v := range fwords {
+		fb[j] = sideOf(lw[j], sc.rar.info(float64(ix.logc[kind][v])))
+	}
 	swapped := compareWords(words, lw[:m]) > 0
 	if swapped {
 		a, b = b, a
+		fa, fb = fb, fa
 		for i := 0; i < n; i++ {
 			for j := 0; j < m; j++ {
 				sc.al.sim[j][i], sc.al.how[j][i] = sc.mat[i][j], sc.hmat[i][j]
@@ -1116,16 +1393,17 @@ func (ix *Index) scoreForm(words []*wordInfo, f *recForm, sc *scratch, out *form
 	for i := range pr.pairs {
 		pr.pairs[i] = -1
 	}
-	assign(a, b, &sc.al, pr)
-	s := scorePairs(a, b, pr)
-	if f.weak {
+	assign(fa[:len(a)], fb[:len(b)], &sc.al, pr)
+	scorePairs(fa[:len(a)], fb[:len(b)], pr)
+	s := pr.score
+	if weak {
 		s = max(0, s-weakPenalty)
 	}
 	if out != nil {
 		out.p, out.swapped = *pr, swapped
 		out.a, out.b = slices.Clone(a), slices.Clone(b)
 	}
-	return s
+	return s, pr.bits
 }
 
 type formPairing struct {
@@ -1175,46 +1453,182 @@ func (r *joinedReader) next() (byte, bool) {
 	return 0, false
 }
 
+// matchWord returns the vocabulary words that agree with query word w and
+// their similarities, from the match cache or by looking up its keys.
+func (ix *Index) matchWord(w *wordInfo, sc *scratch) ([]matchHit, error) {
+	e := ix.matches.get(w.mkey)
+	if e != nil && e.vocabLen == len(ix.words) {
+		return e.hits, nil
+	}
+	// Look up the words added since the cached entry was made (all of
+	// them when there is none).
+	from := uint32(0)
+	var hits []matchHit
+	if e != nil {
+		from = uint32(e.vocabLen)
+		hits = slices.Clip(e.hits)
+	}
+	sc.stampCur++
+	if sc.stampCur == 0 {
+		clear(sc.stamp)
+		sc.stampCur = 1
+	}
+	sc.keybuf = sc.keybuf[:0]
+	forEachKey(w, func(h uint64) { sc.keybuf = append(sc.keybuf, h) })
+	sc.keybuf = append(sc.keybuf, hashStr(keyText, w.text[:1])) // listed initials
+	kt := &ix.keys
+	for _, k := range sc.keybuf {
+		if err := sc.tick(4); err != nil {
+			return nil, err
+		}
+		for en := kt.head[k]; en != 0; en = kt.next[en-1] {
+			v := kt.word[en-1]
+			if v < from || sc.stamp[v] == sc.stampCur {
+				continue
+			}
+			sc.stamp[v] = sc.stampCur
+			s, how := wordSim(w, ix.words[v])
+			if s >= wordFloor {
+				hits = append(hits, matchHit{v: v, s: s, how: how})
+			}
+		}
+	}
+	ix.matches.put(w.mkey, &matchEntry{vocabLen: len(ix.words), hits: hits})
+	return hits, nil
+}
+
+// matchCache remembers, per query word, the vocabulary words it agrees
+// with: travellers' names repeat (MUHAMMAD, SMITH), and finding them costs
+// more than the rest of a search. Vocabulary words never change once
+// added, so an entry made when the vocabulary was smaller is completed
+// with the words added since, not made again.
+type matchCache struct {
+	m sync.Map // string → *matchEntry
+	n atomic.Int64
+}
+
+type matchEntry struct {
+	vocabLen int
+	hits     []matchHit
+}
+
+type matchHit struct {
+	v   uint32
+	s   float64
+	how How
+}
+
+// maxMatchCache is the most words the cache holds before it starts afresh.
+const maxMatchCache = 1 << 17
+
+func (c *matchCache) get(k string) *matchEntry {
+	if v, ok := c.m.Load(k); ok {
+		return v.(*matchEntry)
+	}
+	return nil
+}
+
+func (c *matchCache) put(k string, e *matchEntry) {
+	if c.n.Add(1) > maxMatchCache {
+		c.m.Clear()
+		c.n.Store(0)
+	}
+	c.m.Store(k, e)
+}
+
 // explain writes the match and explanation of a hit.
-func (ix *Index) explain(p *Prepared, h hit, opts SearchOptions, sc *scratch) Match {
-	sc.resetRows()
-	defer sc.resetRows()
+func (ix *Index) explain(p *Prepared, h hit, sc *scratch) Match {
 	ex := sc.exhaustive
 	sc.exhaustive = true
-	defer func() { sc.exhaustive = ex }()
+	sc.resetRows()
+	defer func() {
+		sc.exhaustive = ex
+		sc.resetRows()
+	}()
 	rec := &ix.recs[h.rec]
-	f := &rec.forms[h.form]
+	data := ix.recData(h.rec)
+	hdr := data[h.at]
+	nw := int(hdr & 0xff)
+	fwords := data[h.at+1 : int(h.at)+1+nw]
+	weak := hdr&formWeak != 0
 	qf := &p.forms[h.qform]
+	// The query words' features, as the search had them.
+	sc.words = qf.words
+	for i, w := range qf.words {
+		sc.side[i] = sideOf(w, sc.rar.info(ix.logCountOf(p.kind, w)))
+	}
 	var fp formPairing
-	ns := ix.scoreForm(qf.words, f, sc, &fp)
-	listed := make([]string, len(f.words))
-	for j, v := range f.words {
+	cov, bitsName := ix.scoreForm(fwords, weak, sc, &fp)
+	listed := make([]string, nw)
+	for j, v := range fwords {
 		listed[j] = ix.words[v].text
 	}
+	common := commonness(sc.rar.excessBits(bitsName, 0))
+	nameScore := clamp01(cov - common)
+	ee, eb := ix.evidenceOf(p, h.rec)
+	regained := common - commonness(sc.rar.excessBits(bitsName, eb))
+	final := clamp01(cov - common + regained + ee)
 	m := Match{
 		Key:       rec.key,
 		Score:     round3(h.score),
-		NameScore: round3(ns),
-		Strong:    h.score >= opts.StrongThreshold,
+		NameScore: round3(h.nameScore),
 		Explanation: Explanation{
 			QueryName:  qf.text,
 			ListedName: strings.Join(listed, " "),
-			NameIndex:  int(f.name),
-			Weak:       f.weak,
+			NameIndex:  int(hdr >> formNameShift),
+			Weak:       weak,
 			Words:      wordPairs(fp.a, fp.b, &fp.p, fp.swapped),
-			NameScore:  round3(ns),
-			Score:      round3(h.score),
+			NameScore:  round3(nameScore),
+			Score:      round3(final),
 			Algorithm:  AlgorithmVersion,
 		},
 	}
-	if ev, ok := birthEvidence(p.dob, rec.dates); ok {
-		m.Explanation.Evidence = append(m.Explanation.Evidence, ev)
+	if common > 0 {
+		m.Explanation.Namesakes = roundSig(sc.rar.namesakes(bitsName))
+		m.Explanation.Commonness = round3(common)
 	}
-	if ev, ok := nationalityEvidence(p.nat, rec.nats); ok {
+	// Agreeing evidence wins back commonness in proportion to its
+	// information.
+	share := func(ev *Evidence, b float64) {
+		if regained <= 0 || b <= 0 || eb <= 0 {
+			return
+		}
+		g := regained * b / eb
+		ev.Effect += g
+		ev.Note += fmt.Sprintf("; confirms a common name (+%.2f)", g)
+	}
+	contradicted := false
+	if ev, b, ok := birthEvidence(p.dob, rec.dates); ok {
+		share(&ev, b)
 		m.Explanation.Evidence = append(m.Explanation.Evidence, ev)
+		contradicted = contradicted || ev.Effect < 0
+	}
+	if ev, b, ok := nationalityEvidence(p.nat, rec.nats); ok {
+		share(&ev, b)
+		m.Explanation.Evidence = append(m.Explanation.Evidence, ev)
+		contradicted = contradicted || ev.Effect < 0
 	}
 	if ev, ok := genderEvidence(p.gender, rec.gender); ok {
 		m.Explanation.Evidence = append(m.Explanation.Evidence, ev)
+		contradicted = contradicted || ev.Effect < 0
 	}
+	for i := range m.Explanation.Evidence {
+		m.Explanation.Evidence[i].Effect = round3(m.Explanation.Evidence[i].Effect)
+	}
+	m.Strong = h.nameScore >= sc.opts.StrongThreshold && !contradicted
 	return m
+}
+
+// ScoreNames is the package's ScoreNames scored against the index's list:
+// word rarity comes from the index's counts for the kind, and the name
+// score includes commonness. Search gives a query and a listed name this
+// name score (less the penalty of a weak alias). An unknown kind scores 0.
+func (ix *Index) ScoreNames(a, b string, kind Kind) (float64, Explanation) {
+	if kind != Person && kind != Organization {
+		return 0, Explanation{Algorithm: AlgorithmVersion}
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	rar := newRarity(ix.live[kind])
+	return scoreNames(a, b, kind, &rar, func(w *wordInfo) float64 { return ix.logCountOf(kind, w) })
 }

@@ -1,7 +1,10 @@
 package matcher
 
 import (
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // The constants of the score. Changing any of them changes scores: bump
@@ -54,7 +57,8 @@ var commonWords = setOf(
 	"IVANOV", "SMIRNOV", "KUZNETSOV", "POPOV", "ALEKSANDR", "SERGEY", "VLADIMIR", "ANDREY",
 )
 
-// wordInfo is a word with everything the similarity needs, computed once.
+// wordInfo is a word with everything the similarity needs, computed once
+// and shared: it never changes after it is made.
 type wordInfo struct {
 	text       string
 	fold       string   // icaoFold(text)
@@ -63,13 +67,39 @@ type wordInfo struct {
 	dm1, dm2   uint64
 	nysiis     uint64
 	groups     [2]uint16
-	weight     float64
+	base       float64 // length weight: an initial, two or three letters, longer
+	prior      float64 // share of the word in names before any list is seen
 	unvowelled bool
+	initial    bool      // one letter
 	patronymic bool      // a patronymic: cheap to leave out
 	core       *wordInfo // the word without its leading particles, or nil
+	mkey       string    // everything its agreement depends on: the match cache key
+	vkey       vocabKey  // its key in an index's vocabulary
 }
 
+// wordCache shares the features of words between names, queries and
+// indexes: names repeat their words, and the phonetic codes cost more
+// than the rest of a name's normalisation. It starts afresh when it holds
+// maxWordCache words.
+var (
+	wordCache  sync.Map // string → *wordInfo
+	wordCached atomic.Int64
+)
+
+const maxWordCache = 1 << 18
+
 func newWordInfo(w word) *wordInfo {
+	key := w.text
+	if w.core != "" || w.unvowelled || w.skel != "" || w.coreSkel != "" {
+		u := "0"
+		if w.unvowelled {
+			u = "1"
+		}
+		key = w.text + "\x00" + w.core + "\x00" + w.skel + "\x00" + w.coreSkel + "\x00" + u
+	}
+	if v, ok := wordCache.Load(key); ok {
+		return v.(*wordInfo)
+	}
 	wi := featuresOf(w.text, w.unvowelled, w.skel)
 	if w.core != "" && w.core != w.text {
 		wi.core = featuresOf(w.core, w.unvowelled, w.coreSkel)
@@ -77,7 +107,30 @@ func newWordInfo(w word) *wordInfo {
 			wi.patronymic = true
 		}
 	}
-	return wi
+	wi.mkey = matchKey(wi)
+	wi.vkey = vocabKey{w.text, w.unvowelled, w.skel}
+	if wordCached.Add(1) > maxWordCache {
+		wordCache.Clear()
+		wordCached.Store(0)
+	}
+	v, _ := wordCache.LoadOrStore(key, wi)
+	return v.(*wordInfo)
+}
+
+// matchKey identifies a word for the match cache: everything its
+// agreement with another word depends on.
+func matchKey(w *wordInfo) string {
+	k := w.text + "|" + strings.Join(w.skels, ",")
+	if w.unvowelled {
+		k += "|u"
+	}
+	if w.patronymic {
+		k += "|p"
+	}
+	if w.core != nil {
+		k += "|" + w.core.text + "|" + strings.Join(w.core.skels, ",")
+	}
+	return k
 }
 
 // patronymicSuffixes end Russian, Ukrainian and Belarusian patronymics.
@@ -102,24 +155,22 @@ func featuresOf(text string, unvowelled bool, skel string) *wordInfo {
 	}
 	skels := strings.Split(skel, "|")
 	wi := &wordInfo{text: text, fold: icaoFold(text), skel: skels[0], skels: skels, unvowelled: unvowelled,
-		patronymic: isPatronymic(text)}
+		patronymic: isPatronymic(text), initial: len(text) == 1}
 	if !unvowelled {
 		wi.dm1, wi.dm2, wi.nysiis = phoneticCodes(text)
 	}
 	wi.groups = groupIndex[text]
 	switch n := len(text); {
 	case n == 1:
-		wi.weight = weightInitial
+		wi.base = weightInitial
 	case n == 2:
-		wi.weight = weightShort2
+		wi.base = weightShort2
 	case n == 3:
-		wi.weight = weightShort3
+		wi.base = weightShort3
 	default:
-		wi.weight = 1
+		wi.base = 1
 	}
-	if commonWords[text] || (wi.groups[0] != 0 && commonWords[nameGroups[wi.groups[0]-1][0]]) {
-		wi.weight *= weightCommon
-	}
+	wi.prior = priorOf(text, wi.groups)
 	return wi
 }
 
@@ -148,6 +199,26 @@ func (h How) String() string {
 	return "unknown"
 }
 
+// MarshalText writes the name of h ("exact", "phonetic" ...), so that
+// explanations serialise it as text.
+func (h How) MarshalText() ([]byte, error) {
+	if int(h) >= len(howNames) {
+		return nil, fmt.Errorf("matcher: unknown How %d", uint8(h))
+	}
+	return []byte(howNames[h]), nil
+}
+
+// UnmarshalText reads a name MarshalText writes.
+func (h *How) UnmarshalText(b []byte) error {
+	for i, n := range howNames {
+		if string(b) == n {
+			*h = How(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("matcher: unknown How %q", b)
+}
+
 // wordSim scores two words in [0,1]. It is symmetric.
 func wordSim(x, y *wordInfo) (float64, How) {
 	if x.text == y.text {
@@ -160,7 +231,10 @@ func wordSim(x, y *wordInfo) (float64, How) {
 		return 0, HowNone
 	}
 	s, h := wordSimOnce(x, y)
-	if x.patronymic != y.patronymic {
+	if x.patronymic != y.patronymic && absInt(len(x.text)-len(y.text)) >= 2 {
+		// A patronymic and a shorter name (SERGEYEVNA, SERGEI); words of
+		// about one length are the same word, one of them misspelt
+		// (IGOREIVCH) or with its particle joined (BENSALAH, BINSALAH).
 		s *= patronymicFactor
 	}
 	if x.core != nil || y.core != nil {
@@ -390,9 +464,22 @@ func nameForms(s string, kind Kind) []nameForm {
 	return out
 }
 
+// sideWord is one word of a name as the name score sees it.
+type sideWord struct {
+	weight  float64 // its weight: length and rarity
+	cost    float64 // the share of its weight it costs when only its name has unmatched words
+	info    float64 // its information in bits
+	initial bool
+}
+
 // pairing is the outcome of aligning two names' words.
 type pairing struct {
-	score   float64
+	// score is the name score before commonness: the agreement of the
+	// matched words over the weight of all words.
+	score float64
+	// bits is the information of the agreement: the sum of the pair
+	// information of the matched words.
+	bits    float64
 	matched int
 	// pairs[i] is the index of the b word matched to a word i, or -1.
 	pairs [maxWords]int8
@@ -407,17 +494,19 @@ type alignScratch struct {
 	dp   [1 << 8]float64
 	dp2  [1 << 8]float64
 	from [maxWords][1 << 8]int8
+	sa   [maxWords]sideWord
+	sb   [maxWords]sideWord
 }
 
-// align finds the assignment of the words of a to the words of b with the
-// highest weighted agreement and returns the score of the two names.
-// The score is symmetric: align(a, b) and align(b, a) give the same score.
-func align(a, b []*wordInfo, sc *alignScratch) pairing {
+// align scores two names of words a and b whose features are sa and sb:
+// it fills the similarity matrix with wordSim and solves the alignment.
+// The result is symmetric: align(b, a) gives the same score and bits.
+func align(a, b []*wordInfo, sa, sb []sideWord, sc *alignScratch) pairing {
 	var p pairing
-	n, m := len(a), len(b)
 	for i := range p.pairs {
 		p.pairs[i] = -1
 	}
+	n, m := len(a), len(b)
 	if n == 0 || m == 0 {
 		return p
 	}
@@ -436,15 +525,15 @@ func align(a, b []*wordInfo, sc *alignScratch) pairing {
 	if !any {
 		return p
 	}
-	assign(a, b, sc, &p)
-	p.score = scorePairs(a, b, &p)
+	assign(sa, sb, sc, &p)
+	scorePairs(sa, sb, &p)
 	return p
 }
 
 // assign fills p.pairs with a maximum-weight matching of sc.sim. Names of
 // up to eight words on the shorter side are solved exactly by dynamic
 // programming over subsets; longer ones greedily.
-func assign(a, b []*wordInfo, sc *alignScratch, p *pairing) {
+func assign(a, b []sideWord, sc *alignScratch, p *pairing) {
 	n, m := len(a), len(b)
 	// The value of a pair is its gain in num - λ·den (Dinkelbach's
 	// method for a ratio) at the typical score of a hit: the agreement it
@@ -457,7 +546,7 @@ func assign(a, b []*wordInfo, sc *alignScratch, p *pairing) {
 			return 0
 		}
 		wa, wb := a[i].weight, b[j].weight
-		return (s-lambda)*(wa+wb) + lambda*(extraCostOf(a[i])*wa+extraCostOf(b[j])*wb)
+		return (s-lambda)*(wa+wb) + lambda*(a[i].cost*wa+b[j].cost*wb)
 	}
 	if n > 8 && m > 8 {
 		usedB := uint32(0)
@@ -562,26 +651,24 @@ func fillPairSims(sc *alignScratch, p *pairing, n int) {
 	}
 }
 
-func extraCostOf(w *wordInfo) float64 {
-	if w.patronymic {
-		return patronymicCost
-	}
-	return extraCost
-}
-
-// scorePairs turns a word assignment into the name score: the agreement of
+// scorePairs turns a word assignment into the name score before
+// commonness and the information of the agreement: the agreement of
 // matched words weighted by their weights, over the weight of all words,
-// where an unmatched word costs extraCost of its weight when only one side
-// has unmatched words and its full weight when both do.
-func scorePairs(a, b []*wordInfo, p *pairing) float64 {
-	var num, den, ua, ub, extra float64
+// where an unmatched word costs its cost share of its weight when only one
+// side has unmatched words and its full weight when both do. Fewer than two
+// agreeing words (one when both names have one word), or agreement only of
+// initials with the words they begin (J R for JOHN ROBERT), caps the score
+// at lowMatchCap.
+func scorePairs(a, b []sideWord, p *pairing) {
+	var num, den, ua, ub, extra, bits float64
 	usedB := uint32(0)
-	na, nb := 0, 0
+	na, nb, full := 0, 0, 0
+	p.matched = 0
 	for i := range a {
 		j := p.pairs[i]
 		if j < 0 {
 			ua += a[i].weight
-			extra += a[i].weight * extraCostOf(a[i])
+			extra += a[i].weight * a[i].cost
 			na++
 			continue
 		}
@@ -589,12 +676,16 @@ func scorePairs(a, b []*wordInfo, p *pairing) float64 {
 		w := a[i].weight + b[j].weight
 		num += p.sims[i] * w
 		den += w
+		bits += pairInfo(a[i].info, b[j].info, p.sims[i])
 		p.matched++
+		if a[i].initial == b[j].initial {
+			full++ // not an initial standing for a word
+		}
 	}
 	for j := range b {
 		if usedB&(1<<j) == 0 {
 			ub += b[j].weight
-			extra += b[j].weight * extraCostOf(b[j])
+			extra += b[j].weight * b[j].cost
 			nb++
 		}
 	}
@@ -610,12 +701,14 @@ func scorePairs(a, b []*wordInfo, p *pairing) float64 {
 	default:
 		den += ua + ub
 	}
+	p.bits = bits
 	if den == 0 {
-		return 0
+		p.score = 0
+		return
 	}
 	s := num / den
-	if p.matched < need && s > lowMatchCap {
+	if (p.matched < need || full == 0) && s > lowMatchCap {
 		s = lowMatchCap
 	}
-	return s
+	p.score = s
 }

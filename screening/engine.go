@@ -516,10 +516,12 @@ func (e *Engine) screen(ctx context.Context, t *Traveller, memo *searchMemo) (d 
 	}
 	today := DateOf(e.opts.Now())
 
-	matches, err := memo.search(e, t)
+	matches, err := memo.search(ctx, e, t)
 	if errors.Is(err, matcher.ErrNoName) {
 		d.Outcome = Refer
 		d.Reasons = append(d.Reasons, "the name has nothing the matcher can read (no letters of a supported script, or initials only): a person must look")
+	} else if errors.Is(err, matcher.ErrDeadline) {
+		return e.incomplete(d, "deadline reached during name search")
 	} else if err != nil {
 		return e.incomplete(d, "name search failed")
 	}
@@ -701,11 +703,11 @@ type memoEntry struct {
 	err     error
 }
 
-func (m *searchMemo) search(e *Engine, t *Traveller) ([]matcher.Match, error) {
+func (m *searchMemo) search(ctx context.Context, e *Engine, t *Traveller) ([]matcher.Match, error) {
 	q := queryOf(t)
 	opts := matcher.SearchOptions{Threshold: e.opts.ReferThreshold, StrongThreshold: e.opts.StrongThreshold, MaxHits: e.opts.MaxHits}
 	if m == nil {
-		return e.idx.Search(q, opts)
+		return e.idx.SearchContext(ctx, q, opts)
 	}
 	m.mu.Lock()
 	me := m.m[q]
@@ -714,7 +716,7 @@ func (m *searchMemo) search(e *Engine, t *Traveller) ([]matcher.Match, error) {
 		m.m[q] = me
 	}
 	m.mu.Unlock()
-	me.once.Do(func() { me.matches, me.err = e.idx.Search(q, opts) })
+	me.once.Do(func() { me.matches, me.err = e.idx.SearchContext(ctx, q, opts) })
 	return me.matches, me.err
 }
 

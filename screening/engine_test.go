@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -254,5 +255,29 @@ func TestEnginePanicRefers(t *testing.T) {
 		if r.Decision.Outcome != screening.Refer {
 			t.Fatalf("passenger %d: a panic gave %s, want REFER", i, r.Decision.Outcome)
 		}
+	}
+}
+
+// TestEngineDeadlineRefers: a screening that cannot finish within the
+// engine's deadline is referred with a reason, never cleared, whether the
+// name search or the engine notices first.
+func TestEngineDeadlineRefers(t *testing.T) {
+	src := &memSource{}
+	for i := 0; i < 200; i++ {
+		src.put(entry(fmt.Sprint("e", i), screening.ActionRefer, fmt.Sprintf("Person Number%d Krasnov", i)))
+	}
+	e := newEngine(t, src, screening.Options{Deadline: time.Nanosecond, CacheSize: -1})
+	d := screen(t, e, screening.Traveller{Name: "Wilhelmina Oosterhuis"})
+	if d.Outcome != screening.Refer {
+		t.Fatalf("a screening past its deadline answered %s; want REFER", d.Outcome)
+	}
+	found := false
+	for _, r := range d.Reasons {
+		if strings.Contains(r, "deadline") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("reasons %q do not name the deadline", d.Reasons)
 	}
 }
