@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -328,26 +327,6 @@ func TestReadAnswer(t *testing.T) {
 				t.Errorf("server time of %s: %d ns, want %d", tt.kinds[0], st.byKind[tt.kinds[0]].Max(), tt.server)
 			}
 		})
-	}
-}
-
-func TestFailureKind(t *testing.T) {
-	tests := []struct {
-		err  error
-		want string
-	}{
-		{fasthttp.ErrTimeout, "timeout"},
-		{fmt.Errorf("dial: %w", fasthttp.ErrDialTimeout), "timeout"},
-		{fasthttp.ErrNoFreeConns, "no free connection"},
-		{fasthttp.ErrConnectionClosed, "connection closed"},
-		{io.EOF, "connection closed"},
-		{errors.New("tls: handshake failure: something"), "tls"},
-		{errors.New(strings.Repeat("y", 100)), strings.Repeat("y", 60)},
-	}
-	for _, tt := range tests {
-		if got := failureKind(tt.err); got != tt.want {
-			t.Errorf("failureKind(%v) = %q, want %q", tt.err, got, tt.want)
-		}
 	}
 }
 

@@ -3,20 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/bordersec/portcullis/bench/hist"
+	"github.com/bordersec/portcullis/bench/internal/wire"
 	"github.com/bordersec/portcullis/bench/mix"
 )
 
@@ -268,7 +265,7 @@ func (r *runner) worker(ctx context.Context, st *stats, first uint64, interval f
 		st.latency.RecordDuration(done.Sub(from))
 		if err != nil {
 			st.errors++
-			st.failures[failureKind(err)]++
+			st.failures[wire.FailureKind(err)]++
 			continue
 		}
 		if code := resp.StatusCode(); code != fasthttp.StatusOK {
@@ -285,7 +282,7 @@ func (r *runner) worker(ctx context.Context, st *stats, first uint64, interval f
 // it: a /v1/screen answer's "decision", or each passenger's "code" (0Z,
 // 1Z) in a manifest's answer, in the order of the passengers.
 func readAnswer(b []byte, kinds []mix.Kind, st *stats) {
-	us, timed := lastInt(b, `"elapsed_us":`)
+	us, timed := wire.LastInt(b, `"elapsed_us":`)
 	if timed {
 		st.server.Record(us * 1000)
 	}
@@ -334,47 +331,4 @@ func decisionOf(b []byte) outcome {
 		return outDeny
 	}
 	return outUnread
-}
-
-// lastInt reads the integer after the last occurrence of key.
-func lastInt(b []byte, key string) (int64, bool) {
-	i := bytes.LastIndex(b, []byte(key))
-	if i < 0 {
-		return 0, false
-	}
-	var n int64
-	digits := 0
-	for _, c := range b[i+len(key):] {
-		if c < '0' || c > '9' || digits > 15 {
-			break
-		}
-		n = n*10 + int64(c-'0')
-		digits++
-	}
-	return n, digits > 0
-}
-
-// failureKind names a transport error for the report.
-func failureKind(err error) string {
-	var ne net.Error
-	switch {
-	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout):
-		return "timeout"
-	case errors.Is(err, fasthttp.ErrNoFreeConns), errors.Is(err, fasthttp.ErrConnPoolStrategyNotImpl):
-		return "no free connection"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, fasthttp.ErrConnectionClosed), errors.Is(err, io.EOF):
-		return "connection closed"
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	}
-	s := err.Error()
-	if i := strings.IndexByte(s, ':'); i > 0 && i < 40 {
-		s = s[:i]
-	}
-	if len(s) > 60 {
-		s = s[:60]
-	}
-	return s
 }

@@ -37,6 +37,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	cacheSize := fs.Int("cache", 100_000, "recent decisions to cache (0 disables)")
 	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn, error")
 	lenient := fs.Bool("paxlst-lenient", false, "answer PAXLST messages whose envelope counts or references are wrong instead of refusing them")
+	gf := addGateFlags(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -45,6 +46,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if *retention < 1 {
 		return fmt.Errorf("serve: --retention-days must be at least 1: %w", errUsage)
+	}
+	if err := gf.check(); err != nil {
+		return err
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -85,7 +89,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer engine.Close()
 
-	srv, err := httpapi.New(httpapi.Options{Engine: engine, Lists: db, Decisions: db, Keys: keys, Logger: log, OpenReader: openImportBody, LenientPAXLST: *lenient})
+	gopts, closeEvents, err := openGate(ctx, gf, db, engine, docs.DocumentVersion() > 0, log)
+	if err != nil {
+		return err
+	}
+	defer closeEvents()
+
+	srv, err := httpapi.New(httpapi.Options{Engine: engine, Lists: db, Decisions: db, Keys: keys, Logger: log,
+		OpenReader: openImportBody, LenientPAXLST: *lenient, Gate: gopts})
 	if err != nil {
 		return err
 	}

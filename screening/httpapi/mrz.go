@@ -43,25 +43,9 @@ func travellerFromMRZ(lines []string) (screening.Traveller, *mrzResult, []string
 		res.Problems = append(res.Problems, p.Error())
 		reasons = append(reasons, "MRZ field cannot be read: "+p.Error())
 	}
-	t := m.Traveller()
-	t.Normalize()
 	// Leave out what cannot be screened rather than refuse the traveller:
 	// the reasons above already make the answer REFER.
-	if t.Nationality != "" && !screening.IsCountryCode(t.Nationality) {
-		t.Nationality = ""
-	}
-	if t.BirthDate.Validate() != nil {
-		t.BirthDate = screening.Date{}
-	}
-	if d := t.Document; d != nil && d.Validate() != nil {
-		if d.Country != "" && !screening.IsCountryCode(d.Country) {
-			d.Country = ""
-		}
-		d.Expiry = screening.Date{}
-		if d.Validate() != nil {
-			t.Document = nil
-		}
-	}
+	t := m.ScreenableTraveller()
 	return t, res, reasons, nil
 }
 

@@ -44,6 +44,9 @@ type Options struct {
 	// LenientPAXLST accepts PAXLST messages whose envelope counts or
 	// references are wrong, recording the slips, instead of refusing them.
 	LenientPAXLST bool
+	// Gate, when not nil, serves the e-gate and kiosk endpoints (see
+	// GateOptions).
+	Gate *GateOptions
 }
 
 func (o Options) withDefaults() Options {
@@ -99,6 +102,11 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: o, engine: o.Engine, lists: o.Lists, dlog: o.Decisions, keys: o.Keys, log: o.Logger}
 	s.metrics = newMetrics(s)
 	s.routes = s.buildRoutes()
+	gateRoutes, err := s.gateRoutes(o.Gate)
+	if err != nil {
+		return nil, err
+	}
+	s.routes = append(s.routes, gateRoutes...)
 	s.srv = &fasthttp.Server{
 		Handler:               s.Handler,
 		Name:                  "portcullis",
@@ -154,10 +162,13 @@ type route struct {
 	h       handlerFunc
 }
 
+// newRoute returns the route of method and pattern.
+func newRoute(method, pattern string, roles []Role, h handlerFunc) route {
+	return route{method: method, pattern: strings.Split(strings.Trim(pattern, "/"), "/"), name: method + " " + pattern, roles: roles, h: h}
+}
+
 func (s *Server) buildRoutes() []route {
-	r := func(method, pattern string, roles []Role, h handlerFunc) route {
-		return route{method: method, pattern: strings.Split(strings.Trim(pattern, "/"), "/"), name: method + " " + pattern, roles: roles, h: h}
-	}
+	r := newRoute
 	gate := []Role{RoleGate}
 	carrier := []Role{RoleCarrier}
 	operator := []Role{RoleOperator}

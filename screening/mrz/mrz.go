@@ -279,6 +279,33 @@ func (m *MRZ) Traveller() screening.Traveller {
 	}
 }
 
+// ScreenableTraveller is Traveller, normalised, without what screening
+// would refuse: a nationality or issuing state that is not a known code,
+// an impossible date of birth or expiry, a document that still does not
+// validate. A misread field of the MRZ is a reason to refer the traveller,
+// which the MRZ's own checks give; it must not stop the name from being
+// screened.
+func (m *MRZ) ScreenableTraveller() screening.Traveller {
+	t := m.Traveller()
+	t.Normalize()
+	if t.Nationality != "" && !screening.IsCountryCode(t.Nationality) {
+		t.Nationality = ""
+	}
+	if t.BirthDate.Validate() != nil {
+		t.BirthDate = screening.Date{}
+	}
+	if d := t.Document; d != nil && d.Validate() != nil {
+		if d.Country != "" && !screening.IsCountryCode(d.Country) {
+			d.Country = ""
+		}
+		d.Expiry = screening.Date{}
+		if d.Validate() != nil {
+			t.Document = nil
+		}
+	}
+	return t
+}
+
 // specialCodes are the ICAO 9303 codes that are not ISO 3166 countries.
 var specialCodes = [...]string{
 	"D", "GBD", "GBN", "GBO", "GBP", "GBS", "UNO", "UNA", "UNK", "EUE",
