@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/bordersec/portcullis/bench/mix"
 	"github.com/bordersec/portcullis/screening/httpapi"
+	"github.com/bordersec/portcullis/screening/paxlst"
 )
 
 // benchSynthetic adds a case to BenchmarkServer: the bundled lists plus
@@ -82,4 +87,52 @@ func benchLoad(b *testing.B, ts *testServer, manifest int, role httpapi.Role) {
 	b.ReportMetric(res.Latency.P50*1e6, "p50-ns")
 	b.ReportMetric(res.Latency.P99*1e6, "p99-ns")
 	b.ReportMetric(res.Server.P50*1e6, "server-p50-ns")
+}
+
+// BenchmarkPAXLST posts 400-passenger PAXLST messages, one at a time, to a
+// server in the same process with the bundled lists, and reports the p50
+// and p99 time from sending the message to reading its CUSRES answer:
+// EDIFACT decoding, screening every passenger, the durable decision
+// records and the answer. Each message has other passengers, so that none
+// is answered from the decision cache.
+//
+//	go test -run '^$' -bench PAXLST -benchtime 200x -count 5 ./bench/loadgen
+func BenchmarkPAXLST(b *testing.B) {
+	ts := startServer(b, serverOpts{bundled: true})
+	const pool = 64
+	msgs := make([][]byte, pool)
+	for i := range msgs {
+		m, err := paxlst.Generate(uint64(1000+i), 400, &paxlst.GenerateOptions{BadEvery: 50, Date: time.Now().UTC()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		msgs[i] = m
+	}
+	hc := &fasthttp.Client{ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	lat := make([]time.Duration, 0, b.N)
+	i := 0
+	b.ResetTimer()
+	for b.Loop() {
+		req.Reset()
+		req.Header.SetMethod("POST")
+		req.SetRequestURI(ts.url + "/v1/carriers/paxlst")
+		req.Header.Set("Authorization", "Bearer "+ts.keys[httpapi.RoleCarrier])
+		req.SetBody(msgs[i%pool])
+		i++
+		start := time.Now()
+		if err := hc.Do(req, resp); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+		if resp.StatusCode() != fasthttp.StatusOK || !bytes.Contains(resp.Body(), []byte("CUSRES")) {
+			b.Fatalf("status %d: %.300s", resp.StatusCode(), resp.Body())
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
 }
