@@ -1,11 +1,15 @@
 # Developer shortcuts; CI runs .ci/run.
-.PHONY: test lint bench ci build
+.PHONY: test race lint bench ci build
 
 build:
 	go build -o portcullis ./cmd/portcullis
 
 test:
 	go test ./...
+
+# The race detector over the short tests (about 2 minutes on 2 cores).
+race:
+	go test -race -short ./...
 
 lint:
 	test -z "$$(gofmt -l .)"

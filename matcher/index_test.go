@@ -339,6 +339,9 @@ func TestConcurrentSearchAndUpsert(t *testing.T) {
 // TestClearSearchDoesNotAllocate pins the common path: a prepared query
 // that hits nothing costs no allocation.
 func TestClearSearchDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	ix, err := realIndex()
 	if err != nil {
 		t.Fatal(err)
