@@ -141,7 +141,7 @@ func (db *DB) eventDigestKey() ([]byte, error) {
 	rand.Read(key)
 	// Two processes cannot open one store, and OpenEvents is guarded:
 	// nobody else writes the key between the read and this write.
-	if err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(keyEventDigest, key) }); err != nil {
+	if err := db.update(func(txn *badger.Txn) error { return txn.Set(keyEventDigest, key) }); err != nil {
 		return nil, err
 	}
 	return key, nil
@@ -280,7 +280,17 @@ func (ev *Events) drain() {
 	}
 }
 
+// writeGroup commits a group of records and syncs them to disk: a gate's
+// answer waits for its record to be durable, and one sync serves the
+// whole group.
 func (ev *Events) writeGroup(group []*eventReq) error {
+	if err := ev.commitGroup(group); err != nil {
+		return err
+	}
+	return ev.db.bdb.Sync()
+}
+
+func (ev *Events) commitGroup(group []*eventReq) error {
 	txn := ev.db.bdb.NewTransaction(true)
 	defer txn.Discard()
 	for i, r := range group {
@@ -289,10 +299,10 @@ func (ev *Events) writeGroup(group []*eventReq) error {
 				if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
 					// Commit the requests that fit, then the rest.
 					txn.Discard()
-					if err := ev.writeGroup(group[:i]); err != nil {
+					if err := ev.commitGroup(group[:i]); err != nil {
 						return err
 					}
-					return ev.writeGroup(group[i:])
+					return ev.commitGroup(group[i:])
 				}
 				return err
 			}

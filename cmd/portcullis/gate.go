@@ -73,6 +73,10 @@ func openGate(ctx context.Context, f *gateFlags, db *store.DB, engine *screening
 		var svc *gate.Service
 		svc, err = gate.New(gate.Options{Config: cfg, Screener: engine, Log: events, Digester: dig, Logger: log,
 			Memory: gate.MemoryOptions{Documents: *f.memory}})
+		if err == nil && time.Duration(*f.retention)*24*time.Hour < svc.Horizon() {
+			err = fmt.Errorf("serve: --event-retention-days %d is shorter than the %v the gates' recent-use memory must look back (travel times, reuse and probe windows): %w",
+				*f.retention, svc.Horizon(), errUsage)
+		}
 		if err == nil {
 			start := time.Now()
 			var n int

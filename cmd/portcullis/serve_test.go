@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -199,5 +200,23 @@ func TestGateExampleConfig(t *testing.T) {
 	defer f.Close()
 	if _, err := gate.LoadConfig(f); err != nil {
 		t.Fatalf("fixtures/gates.example.json: %v", err)
+	}
+}
+
+// TestServeRefusesShortEventRetention: events kept for less time than the
+// gates' memory looks back would be missing after a restart.
+func TestServeRefusesShortEventRetention(t *testing.T) {
+	t.Setenv(keysEnv, "")
+	cfg := filepath.Join(t.TempDir(), "gates.json")
+	conf := `{"min_travel": [{"from": "AAA", "to": "BBB", "time": "60h"}], "ports": [
+	  {"code": "AAA", "lat": 0, "lon": 0, "gates": [{"id": "AAA-E01", "class": "egate"}]},
+	  {"code": "BBB", "lat": 1, "lon": 1, "gates": [{"id": "BBB-E01", "class": "egate"}]}]}`
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := call(t, "", "serve", "--data", t.TempDir(), "--listen", "127.0.0.1:0", "--no-seed",
+		"--gate-config", cfg, "--event-retention-days", "2", "--log-level", "error")
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "event-retention-days") {
+		t.Fatalf("serve with events kept 2 days and a 60h travel bound: %v\n%s", err, stderr)
 	}
 }

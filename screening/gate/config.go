@@ -258,7 +258,7 @@ type compiled struct {
 	portIdx     map[string]int
 	travel      []int64 // seconds, [i*len(ports)+j]
 	profiles    map[string]*Profile
-	horizon     time.Duration // the longest time a use matters
+	horizon     time.Duration // how long a use is remembered (see compile)
 	maxTravel   time.Duration
 	probeWindow time.Duration // the longest probe window
 }
@@ -436,6 +436,11 @@ func compile(c *Config) (*compiled, error) {
 		out.horizon = max(out.horizon, p.ReuseWindow, p.ProbeWindow)
 		out.probeWindow = max(out.probeWindow, p.ProbeWindow)
 	}
+	// The memory forgets uses by the newest event time it has seen, which
+	// may run ahead of the event being decided by up to the oldest event
+	// accepted plus the clock skew allowed: keep that much more, so that a
+	// late event still meets every use within its windows.
+	out.horizon += out.maxAge + out.clockSkew
 	return out, nil
 }
 

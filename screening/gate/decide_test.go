@@ -49,6 +49,10 @@ func TestDecideChecks(t *testing.T) {
 		{name: "cloned chip", edit: func(ev *gate.Event) { ev.Chip.ChipAuth = gate.Failed }, decision: gate.Refer, codes: []string{"chip_auth_failed"}},
 		{name: "chip without active authentication", edit: func(ev *gate.Event) { ev.Chip.ChipAuth = gate.NotSupported },
 			decision: gate.Accept, codes: []string{}, checks: map[gate.Check]gate.Status{gate.CheckChipAuth: gate.NotSupported}},
+		{name: "no active authentication claimed by an unsigned chip", edit: func(ev *gate.Event) {
+			ev.Chip.ChipAuth, ev.Chip.PassiveAuth = gate.NotSupported, gate.NotDone
+		}, decision: gate.Refer, codes: []string{"check_not_done:passive_authentication", "check_not_done:chip_authentication"},
+			checks: map[gate.Check]gate.Status{gate.CheckChipAuth: gate.NotDone, gate.CheckPassiveAuth: gate.NotDone}},
 		{name: "altered printed page", edit: func(ev *gate.Event) {
 			ev.Document.MRZ = holder{surname: "ERIKSEN", given: "ANNA MARIA", number: "L898902C3", country: "UTO", nationality: "UTO",
 				birth: anna.birth, expiry: anna.expiry, sex: anna.sex}.lines(t)

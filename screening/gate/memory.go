@@ -65,17 +65,18 @@ func (u use) failed() bool   { return u&useFailed != 0 }
 // recent is what the memory holds of one document.
 type recent struct {
 	// last is the latest use; other the latest use at a port other than
-	// last's.
-	last, other use
+	// last's; acc the latest accepted use, which a later refused attempt
+	// must not hide (a passed-back document tried again).
+	last, other, acc use
 	// failures are the latest uses at which a biometric check failed,
 	// newest first.
 	failures [maxFailureSlots]use
 }
 
-// slot is one document in a shard's table: 24 bytes.
+// slot is one document in a shard's table: 32 bytes.
 type slot struct {
-	key         uint64 // the document's hash; 0 for an empty slot
-	last, other use
+	key              uint64 // the document's hash; 0 for an empty slot
+	last, other, acc use
 }
 
 // MemoryOptions configures the recent-use memory. The zero value means the
@@ -83,8 +84,8 @@ type slot struct {
 type MemoryOptions struct {
 	// Documents is how many documents the memory holds at most; when more
 	// were used within the horizon, the oldest uses are forgotten first.
-	// Each document costs 24 bytes in a table kept at most 3/4 full:
-	// about 40 MB per million. Default 1,000,000.
+	// Each document costs 32 bytes in a table kept at most 3/4 full:
+	// about 54 MB per million. Default 1,000,000.
 	Documents int
 	// Failures is how many documents' recent failed attempts are kept
 	// (least recently failed forgotten first), for probe detection. Each
@@ -107,7 +108,7 @@ const DefaultMemoryDocuments = 1_000_000
 // traveller, never accept one.
 //
 // The documents live in open-addressing tables (linear probing), one per
-// shard, each with its own lock, sized when the Memory is made: 24 bytes a
+// shard, each with its own lock, sized when the Memory is made: 32 bytes a
 // document. Uses older than the horizon are dropped when a table is
 // rebuilt; when a table holds more live documents than its share of
 // Documents, the oldest are dropped. The failed attempts live in one
@@ -200,13 +201,16 @@ func (m *Memory) observe(h uint64, decide func(r *recent) use) {
 	var r recent
 	i, found := s.find(h)
 	if found {
-		r.last, r.other = s.slots[i].last, s.slots[i].other
+		r.last, r.other, r.acc = s.slots[i].last, s.slots[i].other, s.slots[i].acc
 		if !s.expired(r.last) {
 			if s.expired(r.other) {
 				r.other = 0
 			}
+			if s.expired(r.acc) {
+				r.acc = 0
+			}
 		} else {
-			r.last, r.other = 0, 0
+			r.last, r.other, r.acc = 0, 0, 0
 		}
 	}
 	if f, ok := s.fails.Peek(h); ok {
@@ -265,7 +269,10 @@ func (s *memShard) record(h uint64, i int, found bool, u use) {
 	if found {
 		sl := &s.slots[i]
 		if s.expired(sl.last) {
-			sl.last, sl.other = 0, 0
+			sl.last, sl.other, sl.acc = 0, 0, 0
+		}
+		if u.accepted() && (sl.acc.empty() || u.secs() >= sl.acc.secs()) {
+			sl.acc = u
 		}
 		switch {
 		case sl.last.empty():
@@ -287,6 +294,9 @@ func (s *memShard) record(h uint64, i int, found bool, u use) {
 		s.evicted.Add(1) // an expired document's slot, reused
 	}
 	s.slots[i] = slot{key: h, last: u}
+	if u.accepted() {
+		s.slots[i].acc = u
+	}
 	if s.used > s.limit {
 		s.rebuild()
 	}
@@ -337,6 +347,9 @@ func (s *memShard) rebuild() {
 		}
 		if sl.other.secs() < cutoff {
 			sl.other = 0
+		}
+		if sl.acc.secs() < cutoff {
+			sl.acc = 0
 		}
 		j, _ := s.find(sl.key)
 		s.slots[j] = sl

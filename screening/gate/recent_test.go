@@ -190,3 +190,68 @@ func TestConcurrentClone(t *testing.T) {
 		}
 	}
 }
+
+// TestPassedBackTriedAgain: a document passed back after an accepted
+// entry is referred, and stays referred when it is tried again at another
+// gate of the port: the refused attempt must not hide the accepted use.
+func TestPassedBackTriedAgain(t *testing.T) {
+	start := now.Add(-10 * time.Minute)
+	t.Run("again", func(t *testing.T) {
+		runSteps(t, newEnv(t, nil), start, []step{
+			{h: anna, gate: "LHR-T5-E01", decision: gate.Accept, codes: []string{}},
+			{h: anna, gate: "LHR-T5-E05", minutes: 2, decision: gate.Refer, codes: []string{"clone_suspected"}},
+			{h: anna, gate: "LHR-T5-E06", minutes: 3, decision: gate.Refer, codes: []string{"clone_suspected"}},
+		})
+	})
+	t.Run("after a face mismatch", func(t *testing.T) {
+		runSteps(t, newEnv(t, nil), start, []step{
+			{h: anna, gate: "LHR-T5-E01", decision: gate.Accept, codes: []string{}},
+			{h: anna, gate: "LHR-T5-E05", minutes: 2, face: 0.5, decision: gate.Refer, codes: []string{"face_mismatch", "clone_suspected"}},
+			{h: anna, gate: "LHR-T5-E06", minutes: 3, decision: gate.Refer, codes: []string{"clone_suspected"}},
+		})
+	})
+}
+
+// TestLateEventMeetsEarlierUse: the memory forgets uses by the newest
+// event time it has seen, which runs ahead of a late event by up to the
+// oldest event accepted plus the clock skew; a late event must still meet
+// a use inside its reuse window.
+func TestLateEventMeetsEarlierUse(t *testing.T) {
+	const onePort = `{"ports":[{"code":"LHR","lat":51.47,"lon":-0.45,"gates":[{"prefix":"LHR-T5-E","count":12,"class":"egate"}]}]}`
+	cfg, err := gate.LoadConfig(strings.NewReader(onePort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dig, err := gate.NewDigester(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := now
+	svc, err := gate.New(gate.Options{Config: cfg, Screener: &screener{}, Log: &memLog{}, Digester: dig,
+		Memory: gate.MemoryOptions{Documents: 10_000, Shards: 1}, Now: func() time.Time { return clock }, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t0 := now
+	if res, err := svc.Decide(context.Background(), genuine(t, anna, "LHR-T5-E01", t0), ""); err != nil || res.Decision != gate.Accept {
+		t.Fatalf("first entry: %v %v", res, err)
+	}
+	// Another document, from a device whose clock is 2 minutes fast, moves
+	// the memory's newest time 2h14m past the first entry.
+	clock = t0.Add(2*time.Hour + 12*time.Minute)
+	if _, err := svc.Decide(context.Background(), genuine(t, bob, "LHR-T5-E02", clock.Add(2*time.Minute)), ""); err != nil {
+		t.Fatal(err)
+	}
+	// Anna's document again, an event 13 minutes old: 1h59m after the first
+	// entry, inside the 2h reuse window.
+	res, err := svc.Decide(context.Background(), genuine(t, anna, "LHR-T5-E03", t0.Add(119*time.Minute)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Decision == gate.Accept {
+		t.Errorf("a second entry 1h59m after an accepted one at the same port was accepted (reuse window 2h): %+v", res.Checks)
+	}
+}

@@ -117,7 +117,8 @@ func (s *Service) Ready() bool { return s.ready.Load() }
 func (s *Service) Memory() MemoryStats { return s.mem.Stats() }
 
 // Horizon returns how long a use is remembered: the longest minimum travel
-// time between two configured ports, or the longest reuse or probe window.
+// time between two configured ports, or the longest reuse or probe window,
+// plus the oldest event accepted and the clock skew allowed.
 func (s *Service) Horizon() time.Duration { return s.cfg.horizon }
 
 // DocumentDigest returns the hex digest under which the log indexes a
@@ -377,6 +378,12 @@ func (d *decision) readChip(ch *Chip) {
 	if ch.ChipAuth != "" {
 		d.checks.ChipAuth = ch.ChipAuth
 	}
+	if d.checks.ChipAuth == NotSupported && d.checks.PassiveAuth != Passed {
+		// Whether a chip supports active or chip authentication is in its
+		// signed data (DG14, DG15): without passive authentication the
+		// device's word for it proves nothing, and a clone would claim it.
+		d.checks.ChipAuth = NotDone
+	}
 	if d.checks.PassiveAuth == Failed {
 		d.refer(CodeChipAuthFailed, "passive authentication failed: the chip's data is not signed by its issuing state (forged or altered chip)", CheckPassiveAuth)
 	}
@@ -466,7 +473,7 @@ func (d *decision) screen(ctx context.Context, sc Screener, p *prepared) {
 	for i := range ts {
 		dec, err := sc.Screen(ctx, &ts[i])
 		if err != nil {
-			watchlist, documents = NotDone, NotDone
+			watchlist, documents = worse(watchlist, NotDone), worse(documents, NotDone)
 			var ve *screening.ValidationError
 			switch {
 			case errors.As(err, &ve):
@@ -503,10 +510,10 @@ func (d *decision) screen(ctx context.Context, sc Screener, p *prepared) {
 				d.refer(CodeDocumentListed, "a document number that differs only in look-alike characters (O/0, I/1, S/5, B/8) is listed ("+h.Status+")", CheckDocumentList)
 			case screening.HitDocument:
 				watchlist = worse(watchlist, Failed)
-				d.refer(CodeWatchlist, fmt.Sprintf("the document is listed on watchlist entry %s/%s (action %s)", h.List, h.EntryID, h.Action), CheckWatchlist)
+				d.refer(CodeWatchlist, fmt.Sprintf("the document is listed on a watchlist entry (action %s): the event record names it for the officer", h.Action), CheckWatchlist)
 			default:
 				watchlist = worse(watchlist, Failed)
-				d.refer(CodeWatchlist, fmt.Sprintf("the holder matches watchlist entry %s/%s (score %.2f, action %s)", h.List, h.EntryID, h.Score, h.Action), CheckWatchlist)
+				d.refer(CodeWatchlist, fmt.Sprintf("the holder matches a watchlist entry (action %s): the event record names it for the officer", h.Action), CheckWatchlist)
 			}
 		}
 		for _, r := range dec.Reasons {
@@ -603,8 +610,8 @@ func (s *Service) checkRecent(r *recent, g *gateInfo, secs uint32, dir Direction
 	var out recentUse
 	prof := g.profile
 	n := len(s.cfg.ports)
-	for _, u := range [2]use{r.last, r.other} {
-		if u.empty() || u.port() < 0 || u.port() >= n {
+	for k, u := range [3]use{r.last, r.other, r.acc} {
+		if u.empty() || u.port() < 0 || u.port() >= n || (k == 2 && (u == r.last || u == r.other)) {
 			continue
 		}
 		ago := absSecs(secs, u.secs())

@@ -59,19 +59,21 @@ type gateHandlers struct {
 	o GateOptions
 }
 
-// gateEventResponse is the answer of POST /v1/gate-events.
+// gateEventResponse is the answer of POST /v1/gate-events. It says what
+// the gate needs and nothing of the lists: no entry, list, score or name
+// of a hit (a gate's key must not serve to probe the watchlists); the
+// event's record, which operators and auditors read, names the hits.
 type gateEventResponse struct {
-	Decision         gate.Outcome    `json:"decision"`
-	EventID          string          `json:"event_id"`
-	Reasons          []gate.Reason   `json:"reasons"`
-	Checks           gate.Checks     `json:"checks"`
-	Hits             []screening.Hit `json:"hits"`
-	Gate             string          `json:"gate"`
-	Profile          string          `json:"profile"`
-	WatchlistVersion uint64          `json:"watchlist_version"`
-	DocumentVersion  uint64          `json:"document_version,omitempty"`
-	AlgorithmVersion string          `json:"algorithm_version,omitempty"`
-	ElapsedMicros    int64           `json:"elapsed_us"`
+	Decision         gate.Outcome  `json:"decision"`
+	EventID          string        `json:"event_id"`
+	Reasons          []gate.Reason `json:"reasons"`
+	Checks           gate.Checks   `json:"checks"`
+	Gate             string        `json:"gate"`
+	Profile          string        `json:"profile"`
+	WatchlistVersion uint64        `json:"watchlist_version"`
+	DocumentVersion  uint64        `json:"document_version,omitempty"`
+	AlgorithmVersion string        `json:"algorithm_version,omitempty"`
+	ElapsedMicros    int64         `json:"elapsed_us"`
 }
 
 func (h *gateHandlers) post(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
@@ -98,7 +100,7 @@ func (h *gateHandlers) post(ctx *fasthttp.RequestCtx, c *caller, _ []string) err
 		reasons = []gate.Reason{}
 	}
 	return writeJSON(ctx, fasthttp.StatusOK, gateEventResponse{
-		Decision: res.Decision, EventID: res.EventID, Reasons: reasons, Checks: res.Checks, Hits: res.Hits,
+		Decision: res.Decision, EventID: res.EventID, Reasons: reasons, Checks: res.Checks,
 		Gate: res.Gate, Profile: res.Profile, WatchlistVersion: res.WatchlistVersion, DocumentVersion: res.DocumentVersion,
 		AlgorithmVersion: res.AlgorithmVersion, ElapsedMicros: time.Since(start).Microseconds(),
 	})

@@ -185,7 +185,19 @@ func TestGateEventDecisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := h.gate(tt.body)
+			raw := h.do("POST", "/v1/gate-events", httpapi.RoleGate, tt.body)
+			if raw.status != 200 {
+				t.Fatalf("gate event: %d %s", raw.status, raw.body)
+			}
+			// The gate learns the decision and why, nothing of the lists:
+			// no entry, list, score or listed name.
+			for _, secret := range []string{`"hits"`, "P-1", `"test"`, "test/", "ИВАН", "PETROV", "explanation"} {
+				if strings.Contains(string(raw.body), secret) {
+					t.Errorf("the gate's answer holds %q: %s", secret, raw.body)
+				}
+			}
+			var r gateReply
+			raw.json(t, &r)
 			if r.Decision != tt.decision || reasonCodes(r.Reasons) != tt.codes {
 				t.Fatalf("%s %s, want %s %s (%+v)", r.Decision, reasonCodes(r.Reasons), tt.decision, tt.codes, r.Reasons)
 			}
