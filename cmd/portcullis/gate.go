@@ -28,7 +28,7 @@ func addGateFlags(fs *flag.FlagSet) *gateFlags {
 		config: fs.String("gate-config", "", "the gate configuration `file` (ports, gates, profiles); without it POST /v1/gate-events is not served"),
 		retention: fs.Int("event-retention-days", int(store.DefaultEventRetention/(24*time.Hour)),
 			"days a gate event is kept in the event log"),
-		memory: fs.Int("gate-memory", 10_000_000, "documents the recent-use memory holds (about 54 bytes each)"),
+		memory: fs.Int("gate-memory", 10_000_000, "documents the recent-use memory holds (about 68 bytes each)"),
 	}
 }
 

@@ -105,8 +105,9 @@
 //
 // The [Memory] holds, for every document used within the horizon (the
 // longest travel time between two ports, or the longest window), its latest
-// use and its latest use at another port (24 bytes of data a document, 54
-// with the caches' bookkeeping: BenchmarkMemoryFootprint), and the
+// use, its latest use at another port and its latest accepted use (32
+// bytes of data a document, about 68 with the tables' slack and the
+// caches' bookkeeping: BenchmarkMemoryFootprint), and the
 // latest failed biometric attempts of documents that had some, in
 // golang-lru caches. It is checked and updated under one lock per shard,
 // so that two events for one document cannot miss each other. [Service.Open]
