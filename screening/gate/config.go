@@ -243,9 +243,12 @@ type gateInfo struct {
 	id      string
 	port    string
 	portIdx int // index into compiled.ports
-	idx     int // index into compiled.gates; the memory stores idx+1
-	class   Class
-	profile *Profile
+	// latestOffset is the most the port's local time can be ahead of UTC,
+	// estimated from its longitude (see latestOffset).
+	latestOffset time.Duration
+	idx          int // index into compiled.gates; the memory stores idx+1
+	class        Class
+	profile      *Profile
 }
 
 // compiled is a validated configuration, ready to decide with.
@@ -255,6 +258,7 @@ type compiled struct {
 	gates       []*gateInfo
 	byID        map[string]*gateInfo
 	ports       []string
+	portOffsets []time.Duration // per port: see latestOffset
 	portIdx     map[string]int
 	travel      []int64 // seconds, [i*len(ports)+j]
 	profiles    map[string]*Profile
@@ -349,6 +353,7 @@ func compile(c *Config) (*compiled, error) {
 		}
 		out.portIdx[p.Code] = len(out.ports)
 		out.ports = append(out.ports, p.Code)
+		out.portOffsets = append(out.portOffsets, latestOffset(*p.Lon))
 		positions = append(positions, pos{*p.Lat, *p.Lon})
 		if len(p.Gates) == 0 {
 			return nil, configError(field+".gates", "a port needs at least one gate")
@@ -394,7 +399,8 @@ func compile(c *Config) (*compiled, error) {
 				if len(out.gates) >= MaxGates {
 					return nil, configError(gf, "more than %d gates", MaxGates)
 				}
-				gi := &gateInfo{id: id, port: p.Code, portIdx: out.portIdx[p.Code], idx: len(out.gates), class: g.Class, profile: prof}
+				gi := &gateInfo{id: id, port: p.Code, portIdx: out.portIdx[p.Code], latestOffset: out.portOffsets[out.portIdx[p.Code]],
+					idx: len(out.gates), class: g.Class, profile: prof}
 				out.gates = append(out.gates, gi)
 				out.byID[id] = gi
 			}
@@ -583,4 +589,15 @@ func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
 	dLon := (lon2 - lon1) * rad
 	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
 	return 2 * earthKm * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// latestOffset returns the most a port's local time can plausibly be ahead
+// of UTC, from its longitude: the solar offset rounded up, plus two hours
+// for zones set east of the sun (summer time, western China, Spain),
+// within the offsets in use (UTC-12 to UTC+14). A document's expiry is
+// judged on the latest local date the port can have, so that no gate
+// accepts a document after midnight of its last day.
+func latestOffset(lon float64) time.Duration {
+	h := math.Ceil(lon/15) + 2
+	return time.Duration(min(14, max(-12, h))) * time.Hour
 }

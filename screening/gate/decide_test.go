@@ -208,3 +208,43 @@ func recordText(t *testing.T, r *gate.Record) string {
 	}
 	return string(b)
 }
+
+// TestExpiryOnThePortsDay: a document is valid to the end of its expiry
+// day where the gate is, not in UTC. At 20:00 UTC it is already the next
+// day in Singapore, not yet in London.
+func TestExpiryOnThePortsDay(t *testing.T) {
+	const conf = `{"ports":[
+	  {"code":"SIN","lat":1.36,"lon":103.99,"gates":[{"id":"SIN-E01","class":"egate"}]},
+	  {"code":"LHR","lat":51.47,"lon":-0.45,"gates":[{"id":"LHR-E01","class":"egate"}]}]}`
+	cfg, err := gate.LoadConfig(strings.NewReader(conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dig, err := gate.NewDigester(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 11, 21, 20, 0, 0, 0, time.UTC)
+	h := anna
+	h.expiry = screening.Exact(2026, 11, 21)
+	for _, tt := range []struct {
+		gate string
+		want gate.Outcome
+	}{{"SIN-E01", gate.Refer}, {"LHR-E01", gate.Accept}} {
+		svc, err := gate.New(gate.Options{Config: cfg, Screener: &screener{}, Log: &memLog{}, Digester: dig,
+			Now: func() time.Time { return clock }, Logger: quiet()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		res, err := svc.Decide(context.Background(), genuine(t, h, tt.gate, clock.Add(-10*time.Second)), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Decision != tt.want {
+			t.Errorf("%s at %v, document expiring on 2026-11-21: %s %v, want %s", tt.gate, clock, res.Decision, res.Reasons, tt.want)
+		}
+	}
+}

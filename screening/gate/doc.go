@@ -35,7 +35,8 @@
 //	chip_mrz_mismatch     the chip's DG1 and the printed MRZ differ (altered document)
 //	mrz_check_digit       a check digit of the printed MRZ or of DG1 fails
 //	mrz_unreadable        a field of an MRZ cannot be read
-//	document_expired      the document expired before the event's day
+//	document_expired      the document expired before the port's local day (the latest the
+//	                      port's zone can have: solar offset from its longitude, plus 2 h)
 //	document_listed       the document is on the lost and stolen list (or a look-alike number is)
 //	watchlist_hit         the holder (or the document) is on a watchlist: refer or deny entries
 //	clone_suspected       the document was used at another port too recently to have travelled,

@@ -330,12 +330,17 @@ func (d *decision) readDocument(p *prepared) {
 	if m == nil || m.ExpiryDate.Precision() != screening.PrecisionDay || m.ExpiryDate.Validate() != nil {
 		return // NotDone: always required
 	}
-	day := screening.DateOf(p.ev.Time.UTC()).Time()
+	// The day is the port's: the later of the date in the event's own
+	// offset and the latest date the port's zone can have.
+	day := screening.DateOf(p.ev.Time).Time()
+	if latest := screening.DateOf(p.ev.Time.UTC().Add(p.gate.latestOffset)).Time(); latest.After(day) {
+		day = latest
+	}
 	exp := m.ExpiryDate.Time()
 	if exp.Before(day) {
 		d.checks.Expiry = Failed
 		days := int(day.Sub(exp).Hours() / 24)
-		d.refer(CodeDocumentExpired, "the document expired "+strconv.Itoa(days)+" day(s) before the event", CheckExpiry)
+		d.refer(CodeDocumentExpired, "the document expired "+strconv.Itoa(days)+" day(s) before the event's local day", CheckExpiry)
 		return
 	}
 	d.checks.Expiry = Passed
