@@ -34,6 +34,11 @@ func timeArg(args *fasthttp.Args, name string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, badRequest(name, "want an RFC 3339 time such as 2026-11-21T10:00:00Z")
 	}
+	// Records are keyed by their time in nanoseconds since 1970, which
+	// holds until 2262: a time outside would wrap and match nothing.
+	if t.Year() < 1970 || t.Year() > 2261 {
+		return time.Time{}, badRequest(name, "want a time from 1970 to 2261")
+	}
 	return t, nil
 }
 

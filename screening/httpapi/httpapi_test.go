@@ -555,6 +555,10 @@ func TestDecisionsRange(t *testing.T) {
 	if r := h.do("GET", "/v1/decisions?from=yesterday", httpapi.RoleAuditor, ""); r.status != 400 {
 		t.Fatalf("bad from: %d", r.status)
 	}
+	// Before 1970 the time-ordered keys would wrap and match nothing.
+	if r := h.do("GET", "/v1/decisions?from=1960-01-01T00:00:00Z", httpapi.RoleAuditor, ""); r.status != 400 || !strings.Contains(string(r.body), "1970") {
+		t.Fatalf("from 1960: %d %s", r.status, r.body)
+	}
 	if r := h.do("GET", "/v1/decisions/nonsense", httpapi.RoleAuditor, ""); r.status != 404 {
 		t.Fatalf("bad id: %d", r.status)
 	}
