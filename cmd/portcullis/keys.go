@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -13,11 +14,12 @@ import (
 // runKeys manages the API key file: list, add, revoke. A running server
 // picks up the change within a few seconds.
 func runKeys(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "keys", "list | add --role ROLE [--name NAME] | revoke ID")
+	fs := newFlags(e, "keys", "list | add --role ROLE [--name NAME] [--ports CODES] | revoke ID")
 	data := dataFlag(fs)
 	keyFile := fs.String("keys", "", "the API key `file` (default DATA/keys.json)")
 	role := fs.String("role", "", "the role of a new key: gate, carrier, operator, auditor or admin")
 	name := fs.String("name", "", "a label for a new key")
+	ports := fs.String("ports", "", "for a gate key: the comma-separated `codes` of the ports whose gates may use it (default any port)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -41,13 +43,17 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 	switch action {
 	case "list":
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tROLE\tNAME\tCREATED\tSTATE")
+		fmt.Fprintln(tw, "ID\tROLE\tNAME\tPORTS\tCREATED\tSTATE")
 		for _, k := range kr.Keys() {
 			state := "active"
 			if k.Revoked {
 				state = "revoked"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, k.Name, k.Created.Format(time.RFC3339), state)
+			scope := strings.Join(k.Ports, ",")
+			if scope == "" {
+				scope = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, k.Name, scope, k.Created.Format(time.RFC3339), state)
 		}
 		return tw.Flush()
 	case "add":
@@ -55,8 +61,20 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("keys add: %v: %w", err, errUsage)
 		}
+		var codes []string
+		for _, c := range strings.Split(*ports, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				codes = append(codes, c)
+			}
+		}
+		if len(codes) > 0 && r != httpapi.RoleGate {
+			return fmt.Errorf("keys add: --ports is for gate keys: %w", errUsage)
+		}
 		key, rec, err := kr.Generate(r, *name, time.Now())
 		if err != nil {
+			return err
+		}
+		if err := kr.SetPorts(rec.ID, codes); err != nil {
 			return err
 		}
 		if err := kr.Save(); err != nil {

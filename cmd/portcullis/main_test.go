@@ -171,6 +171,17 @@ func TestKeysCommand(t *testing.T) {
 	if _, _, err := call(t, "", "keys", "--data", data, "add", "--role", "king"); !errors.Is(err, errUsage) {
 		t.Fatalf("bad role: %v", err)
 	}
+	scoped, _, err := call(t, "", "keys", "--data", data, "add", "--role", "gate", "--ports", "LHR, LGW")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = call(t, "", "keys", "--data", data, "list")
+	if !strings.Contains(out, scoped[4:12]) || !strings.Contains(out, "LHR,LGW") {
+		t.Fatalf("a key for two ports: %q", out)
+	}
+	if _, _, err := call(t, "", "keys", "--data", data, "add", "--role", "carrier", "--ports", "LHR"); !errors.Is(err, errUsage) {
+		t.Fatalf("--ports on a carrier key: %v", err)
+	}
 }
 
 // TestImportRealLists imports the bundled UN, OFAC and UK files with the

@@ -86,6 +86,10 @@ func (h *gateHandlers) post(ctx *fasthttp.RequestCtx, c *caller, _ []string) err
 	if err != nil {
 		return err
 	}
+	if !c.key.AllowsPort(ev.Port) {
+		return &httpError{status: fasthttp.StatusForbidden, typ: "forbidden", title: "Forbidden",
+			detail: fmt.Sprintf("this key may post events of the gates of %s only", strings.Join(c.key.Ports, ", "))}
+	}
 	res, err := h.o.Service.Decide(c.ctx, ev, c.key.ID)
 	switch {
 	case errors.Is(err, gate.ErrNotReady):

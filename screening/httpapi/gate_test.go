@@ -364,3 +364,24 @@ func TestGateNotReady(t *testing.T) {
 		t.Fatalf("an event before the memory is rebuilt: %d %s, want 503", r.status, r.body)
 	}
 }
+
+// TestGateKeyForPorts: a gate key limited to some ports cannot post events
+// of another port's gates (and so cannot make a use appear there).
+func TestGateKeyForPorts(t *testing.T) {
+	h := newGateHarness(t, true)
+	key, rec, err := h.kr.Generate(httpapi.RoleGate, "lhr-lanes", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.kr.SetPorts(rec.ID, []string{"LHR"}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys[httpapi.RoleGate] = key
+	now := time.Now()
+	if r := h.do("POST", "/v1/gate-events", httpapi.RoleGate, gateEvent(t, alice, "JFK-E02", now, 0.9)); r.status != 403 || !strings.Contains(string(r.body), "LHR") {
+		t.Fatalf("an LHR key posting for JFK: %d %s", r.status, r.body)
+	}
+	if r := h.gate(gateEvent(t, alice, "LHR-E02", now, 0.9)); r.Decision != "ACCEPT" {
+		t.Fatalf("an LHR key posting for LHR: %+v", r)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,6 +58,15 @@ type KeyRecord struct {
 	SHA256  string    `json:"sha256"`
 	Created time.Time `json:"created"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// Ports, for a gate key, are the codes of the ports whose gates may
+	// post events with it; none means any port. A key in the hands of one
+	// port's gates then cannot make uses appear elsewhere.
+	Ports []string `json:"ports,omitempty"`
+}
+
+// AllowsPort reports whether the key may post events of port code.
+func (r KeyRecord) AllowsPort(code string) bool {
+	return len(r.Ports) == 0 || slices.Contains(r.Ports, code)
 }
 
 // Keyring holds the API keys a server accepts. It is safe for concurrent
@@ -201,6 +211,19 @@ func (kr *Keyring) Add(role Role, key, name string, now time.Time) (KeyRecord, e
 	}
 	kr.keys[id] = rec
 	return rec, nil
+}
+
+// SetPorts limits a key to the gates of the given ports (none: any port).
+func (kr *Keyring) SetPorts(id string, ports []string) error {
+	kr.mu.Lock()
+	defer kr.mu.Unlock()
+	k, ok := kr.keys[id]
+	if !ok {
+		return fmt.Errorf("no key with id %q", id)
+	}
+	k.Ports = slices.Clone(ports)
+	kr.keys[id] = k
+	return nil
 }
 
 // Revoke marks a key revoked; it is refused from then on.
