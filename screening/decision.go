@@ -83,12 +83,15 @@ func ValidateDecisionID(id string) error {
 }
 
 // Redact removes the traveller's data from the record, keeping the outcome,
-// what was hit (list, entry, score, action) and the versions: what is left
-// once the retention period is over.
+// what was hit (list, entry, score, action; for a listed document only the
+// list and status, since its entry is the traveller's document number) and
+// the versions: what is left once the retention period is over. Reasons go
+// too: a data-quality or MRZ reason may quote the traveller's data.
 func (r *DecisionRecord) Redact() {
 	r.Traveller = nil
 	r.InputDigest = ""
 	r.Reference = ""
+	r.Reasons = nil
 	for i := range r.Hits {
 		r.Hits[i].redact()
 	}

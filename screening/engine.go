@@ -138,10 +138,14 @@ type Engine struct {
 	wg   sync.WaitGroup
 }
 
+// cacheKey is what a decision depends on: the input, the lists' versions
+// and the day (entries are listed from and until a date, and documents
+// expire).
 type cacheKey struct {
 	digest  [32]byte
 	version uint64
 	docVer  uint64
+	day     Date
 }
 
 // New returns an Engine over src. It holds nothing until Open.
@@ -268,12 +272,24 @@ func (e *Engine) Sync(ctx context.Context) error {
 	e.mu.RLock()
 	after := e.seq
 	e.mu.RUnlock()
-	last, lastVersion := after, uint64(0)
+	// The changes of one import share a Seq. The engine moves past a Seq
+	// only once all its changes are applied: a follow cut short in the
+	// middle of an import (deadline, read error) reads it again next time
+	// (applying a change twice is harmless), rather than skip the rest.
+	last, lastVersion := after, uint64(0) // the last Seq applied in full
+	cur, curVersion := after, uint64(0)   // the Seq being applied
 	err := e.src.ChangesAfter(ctx, after, func(c *Change) error {
+		if c.Seq != cur {
+			last, lastVersion = cur, curVersion
+			cur = c.Seq
+		}
+		curVersion = c.Version
 		e.apply(c)
-		last, lastVersion = c.Seq, c.Version
 		return nil
 	})
+	if err == nil {
+		last, lastVersion = cur, curVersion
+	}
 	if last > after {
 		e.mu.Lock()
 		e.seq = last
@@ -501,7 +517,8 @@ func (e *Engine) screen(ctx context.Context, t *Traveller, memo *searchMemo) (d 
 		docVer = e.opts.Documents.DocumentVersion()
 	}
 	sum := digest(t)
-	key := cacheKey{digest: sum, version: version, docVer: docVer}
+	today := DateOf(e.opts.Now())
+	key := cacheKey{digest: sum, version: version, docVer: docVer, day: today}
 	if e.cache != nil {
 		if d, ok := e.cache.Get(key); ok {
 			c := *d
@@ -514,8 +531,6 @@ func (e *Engine) screen(ctx context.Context, t *Traveller, memo *searchMemo) (d 
 	if !e.ready.Load() {
 		return e.incomplete(d, "watchlists are not loaded yet")
 	}
-	today := DateOf(e.opts.Now())
-
 	matches, err := memo.search(ctx, e, t)
 	if errors.Is(err, matcher.ErrNoName) {
 		d.Outcome = Refer
@@ -528,26 +543,7 @@ func (e *Engine) screen(ctx context.Context, t *Traveller, memo *searchMemo) (d 
 	if err := ctx.Err(); err != nil {
 		return e.incomplete(d, "deadline reached during name search")
 	}
-	e.mu.RLock()
-	for i := range matches {
-		m := &matches[i]
-		meta := e.meta[m.Key]
-		if meta == nil || !meta.listedOn(today) {
-			continue
-		}
-		ex := m.Explanation
-		// Strong needs the name itself to be strong, not evidence lifting
-		// a weaker name over the line: DENY rests on the name.
-		strong := m.Strong && m.NameScore >= e.opts.StrongThreshold
-		d.Hits = append(d.Hits, Hit{Kind: HitName, List: meta.list, EntryID: meta.id, Score: round3(m.Score),
-			Strong: strong, Action: meta.action, Explanation: &ex})
-	}
-	var docHits []Hit
-	if t.Document != nil {
-		docHits = e.entryDocumentHits(t.Document, today)
-	}
-	e.mu.RUnlock()
-	d.Hits = append(d.Hits, docHits...)
+	d.Hits = e.listedHits(d.Hits, matches, t, today)
 
 	if t.Document != nil && e.opts.Documents != nil {
 		chk, err := e.opts.Documents.CheckDocument(ctx, *t.Document)
@@ -689,6 +685,35 @@ func queryOf(t *Traveller) matcher.Query {
 	return q
 }
 
+// listedHits appends the hits of the entries listed today among matches,
+// and of the entries that list the traveller's document, under the read
+// lock (released even if something panics, so that Sync is never blocked).
+func (e *Engine) listedHits(hits []Hit, matches []matcher.Match, t *Traveller, today Date) []Hit {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for i := range matches {
+		m := &matches[i]
+		meta := e.meta[m.Key]
+		if meta == nil || !meta.listedOn(today) {
+			continue
+		}
+		ex := m.Explanation
+		// Strong needs the name itself to be strong, not evidence lifting
+		// a weaker name over the line: DENY rests on the name.
+		strong := m.Strong && m.NameScore >= e.opts.StrongThreshold
+		hits = append(hits, Hit{Kind: HitName, List: meta.list, EntryID: meta.id, Score: round3(m.Score),
+			Strong: strong, Action: meta.action, Explanation: &ex})
+	}
+	if t.Document != nil {
+		hits = append(hits, e.entryDocumentHits(t.Document, today)...)
+	}
+	return hits
+}
+
+// errSearchFailed is what a shared search answers when it did not return
+// (it panicked): the screening is incomplete.
+var errSearchFailed = errors.New("screening: the name search did not finish")
+
 // searchMemo shares name searches between the passengers of one manifest:
 // two passengers with the same name, date of birth, nationality and gender
 // get one search. A nil memo searches every time.
@@ -709,6 +734,13 @@ func (m *searchMemo) search(ctx context.Context, e *Engine, t *Traveller) ([]mat
 	if m == nil {
 		return e.idx.SearchContext(ctx, q, opts)
 	}
+	return m.share(q, func() ([]matcher.Match, error) { return e.idx.SearchContext(ctx, q, opts) })
+}
+
+// share runs search once for all the passengers asking q. A search that
+// panics leaves errSearchFailed for those who share it: they are
+// referred, never cleared.
+func (m *searchMemo) share(q matcher.Query, search func() ([]matcher.Match, error)) ([]matcher.Match, error) {
 	m.mu.Lock()
 	me := m.m[q]
 	if me == nil {
@@ -716,7 +748,10 @@ func (m *searchMemo) search(ctx context.Context, e *Engine, t *Traveller) ([]mat
 		m.m[q] = me
 	}
 	m.mu.Unlock()
-	me.once.Do(func() { me.matches, me.err = e.idx.SearchContext(ctx, q, opts) })
+	me.once.Do(func() {
+		me.err = errSearchFailed
+		me.matches, me.err = search()
+	})
 	return me.matches, me.err
 }
 

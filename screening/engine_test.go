@@ -2,11 +2,13 @@ package screening_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -279,5 +281,114 @@ func TestEngineDeadlineRefers(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("reasons %q do not name the deadline", d.Reasons)
+	}
+}
+
+// TestCacheFollowsTheDay: an entry listed from tomorrow is not screened
+// today, and tomorrow a CLEAR cached today must not be served.
+func TestCacheFollowsTheDay(t *testing.T) {
+	src := &memSource{}
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var day atomic.Int64
+	en := entry("e1", screening.ActionDeny, "Ivan Petrovich Sidorov")
+	en.ListedFrom = screening.DateOf(now.AddDate(0, 0, 1))
+	src.put(en)
+	e := newEngine(t, src, screening.Options{Now: func() time.Time { return now.AddDate(0, 0, int(day.Load())) }})
+	tr := screening.Traveller{Name: "Ivan Petrovich Sidorov"}
+	if d := screen(t, e, tr); d.Outcome != screening.Clear {
+		t.Fatalf("the day before the entry is listed: %s", d.Outcome)
+	}
+	day.Store(1)
+	if d := screen(t, e, tr); d.Outcome != screening.Deny || d.Cached {
+		t.Fatalf("the day the entry is listed: %s, cached %v; want DENY", d.Outcome, d.Cached)
+	}
+}
+
+// cutSource is a memSource whose ChangesAfter fails once, after the first
+// two changes it gives: in the middle of an import, whose changes share a
+// Seq.
+type cutSource struct {
+	memSource
+	cut atomic.Bool
+}
+
+func (s *cutSource) ChangesAfter(ctx context.Context, seq uint64, fn func(*screening.Change) error) error {
+	s.mu.Lock()
+	cs := append([]*screening.Change(nil), s.changes...)
+	s.mu.Unlock()
+	given := 0
+	for _, c := range cs {
+		if c.Seq <= seq {
+			continue
+		}
+		if given == 2 && s.cut.CompareAndSwap(true, false) {
+			return fmt.Errorf("deadline in the middle of an import")
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		given++
+	}
+	return nil
+}
+
+// TestSyncCutInAnImport: a follow cut short in the middle of an import
+// must not skip the import's remaining entries.
+func TestSyncCutInAnImport(t *testing.T) {
+	src := &cutSource{}
+	e := screening.New(src, screening.Options{CacheSize: -1, Logger: discard()})
+	if err := e.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	a := entry("a", screening.ActionDeny, "Ivan Petrovich Sidorov")
+	b := entry("b", screening.ActionDeny, "Oleg Nikolaevich Smirnov")
+	src.mu.Lock()
+	src.changes = append(src.changes,
+		&screening.Change{Seq: 1, Version: 1, Op: screening.OpImport, List: "l"},
+		&screening.Change{Seq: 1, Version: 1, Op: screening.OpCreate, List: "l", ID: "a", After: a},
+		&screening.Change{Seq: 1, Version: 1, Op: screening.OpCreate, List: "l", ID: "b", After: b},
+	)
+	src.mu.Unlock()
+	src.cut.Store(true)
+	_ = e.Sync(context.Background()) // cut (unless the engine's own follower met the cut first)
+	if err := e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if src.cut.Load() {
+		t.Fatal("the follow was never cut")
+	}
+	if d := screen(t, e, screening.Traveller{Name: "Oleg Nikolaevich Smirnov"}); d.Outcome != screening.Deny {
+		t.Fatalf("the import's last entry after a cut follow: %s (engine holds %d entries at version %d)", d.Outcome, e.Len(), e.Version())
+	}
+}
+
+// TestRedactRemovesTravellerData: after the retention period a decision
+// record keeps the outcome and what was hit, and nothing of the traveller:
+// not the data, not reasons that may quote it, not a listed document's
+// number.
+func TestRedactRemovesTravellerData(t *testing.T) {
+	r := &screening.DecisionRecord{
+		Outcome:   screening.Deny,
+		Reference: "PAX 12",
+		Traveller: &screening.Traveller{Name: "Ivan Sidorov"},
+		Reasons:   []string{`data quality: birth_date: invalid (got "1985-02-30")`},
+		Hits: []screening.Hit{
+			{Kind: screening.HitListedDocument, List: "documents", EntryID: "GBR/P/123456789", Status: "stolen", Detail: "document reported stolen"},
+			{Kind: screening.HitName, List: "un", EntryID: "QDi.001", Action: screening.ActionDeny},
+		},
+	}
+	r.Redact()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"Sidorov", "PAX 12", "1985-02-30", "123456789"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("the redacted record holds %q: %s", secret, b)
+		}
+	}
+	if r.Outcome != screening.Deny || r.Hits[1].EntryID != "QDi.001" || r.Hits[0].Status != "stolen" {
+		t.Errorf("redaction lost the outcome or what was hit: %s", b)
 	}
 }

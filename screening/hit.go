@@ -23,4 +23,7 @@ type Hit struct {
 func (h *Hit) redact() {
 	h.Explanation = nil
 	h.Detail = ""
+	if h.Kind == HitListedDocument || h.Kind == HitNearDocument {
+		h.EntryID = "" // state/type/number: the traveller's document
+	}
 }

@@ -593,7 +593,8 @@ func (d *Documents) lookup(g *docGen, key []byte, num string) (screening.Documen
 		return true
 	})
 	if err != nil {
-		return screening.DocumentCheck{}, fmt.Errorf("document list: key %q: %w", k, err)
+		// The key holds the document number: name its state and class only.
+		return screening.DocumentCheck{}, fmt.Errorf("document list: a key of %q: %w", k[:min(len(k), docKeyPrefix)], err)
 	}
 	return chk, nil
 }
@@ -769,7 +770,7 @@ func (d *Documents) write(ref docRef, after *screening.DocumentEntry, w screenin
 	}
 	val, _, err := replaceDocRecord(old, ref.key[docKeyPrefix:], ref.number, rec)
 	if err != nil {
-		return nil, fmt.Errorf("document list: key %q: %w", ref.key, err)
+		return nil, fmt.Errorf("document list: a key of %q: %w", ref.key[:docKeyPrefix], err)
 	}
 	if after != nil {
 		// Into the filter before the write is visible: a check between the
@@ -799,7 +800,8 @@ func (d *Documents) write(ref docRef, after *screening.DocumentEntry, w screenin
 		a := *after
 		ch.after = &a
 	}
-	err = db.bdb.Update(func(txn *badger.Txn) error {
+	// Synced before the change is acknowledged, as every list write is.
+	err = db.update(func(txn *badger.Txn) error {
 		if err := setDocMeta(txn, &m); err != nil {
 			return err
 		}

@@ -826,7 +826,7 @@ func (imp *docImport) flip(g *docGen, written int64, pairs []string) (*screening
 		List: DocumentList, Reason: imp.o.Reason, Import: sum}
 	err := d.saveFilter(g, version, written)
 	if err == nil {
-		err = db.bdb.Update(func(txn *badger.Txn) error {
+		err = db.update(func(txn *badger.Txn) error {
 			if err := setDocMeta(txn, &m); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -74,6 +75,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	keySum := fileSum(*keyFile) // before loading: see watchKeys
 	keys, envKeys, err := loadKeys(*keyFile, e.stderr, log)
 	if err != nil {
 		return err
@@ -109,7 +111,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "portcullis: listening on http://%s\n", ln.Addr())
 
 	go redactLoop(ctx, db, time.Duration(*retention)*24*time.Hour, log)
-	go watchKeys(ctx, *keyFile, keys, envKeys, log)
+	go watchKeys(ctx, *keyFile, keySum, keys, envKeys, log)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -200,13 +202,13 @@ func loadKeys(path string, stderr io.Writer, log *slog.Logger) (kr *httpapi.Keyr
 	return kr, fromEnv, nil
 }
 
-// watchKeys reloads the key file when it changes (portcullis keys add or
-// revoke), so that a new or revoked key takes effect within seconds.
-func watchKeys(ctx context.Context, path string, kr *httpapi.Keyring, fromEnv []httpapi.KeyRecord, log *slog.Logger) {
-	var last time.Time
-	if st, err := os.Stat(path); err == nil {
-		last = st.ModTime()
-	}
+// watchKeys reloads the key file when its contents change (portcullis
+// keys add or revoke), so that a new or revoked key takes effect within
+// seconds. seen is fileSum of the file taken before the keys were first
+// loaded: a change made while the server was starting is not missed, and
+// contents rather than modification times are compared, so two changes
+// within one timestamp tick are not missed either.
+func watchKeys(ctx context.Context, path string, seen [32]byte, kr *httpapi.Keyring, fromEnv []httpapi.KeyRecord, log *slog.Logger) {
 	t := time.NewTicker(3 * time.Second)
 	defer t.Stop()
 	for {
@@ -215,19 +217,29 @@ func watchKeys(ctx context.Context, path string, kr *httpapi.Keyring, fromEnv []
 			return
 		case <-t.C:
 		}
-		st, err := os.Stat(path)
-		if err != nil || !st.ModTime().After(last) {
+		sum := fileSum(path)
+		if sum == seen {
 			continue
 		}
-		last = st.ModTime()
 		fresh, err := httpapi.LoadKeyring(path)
 		if err != nil {
 			log.Error("reload API keys; keeping the old ones", "err", err)
 			continue
 		}
+		seen = sum
 		kr.Replace(fresh, fromEnv)
 		log.Info("API keys reloaded", "keys", kr.Len())
 	}
+}
+
+// fileSum returns the SHA-256 of a file's contents, or zero when it cannot
+// be read.
+func fileSum(path string) [32]byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return [32]byte{}
+	}
+	return sha256.Sum256(b)
 }
 
 // openImportBody opens an HTTP import body: a single file, or for uk-csv a

@@ -188,6 +188,22 @@ func TestServeEndToEnd(t *testing.T) {
 	if code, out := do("GET", "/v1/gate-events?gate="+genuine.Gate, keys["operator"], nil); code != 200 || len(out["events"].([]any)) != 1 {
 		t.Errorf("events at the gate: %d %v, want one", code, out)
 	}
+
+	// A key revoked with the keys command stops working within seconds,
+	// without a restart.
+	if _, stderr, err := call(t, "", "keys", "--data", data, "revoke", keys["gate"][4:12]); err != nil {
+		t.Fatalf("keys revoke: %v %s", err, stderr)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		code, _ := do("POST", "/v1/screen", keys["gate"], traveller)
+		if code == 401 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a revoked key still answered %d after 10 s", code)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // TestGateExampleConfig: the example configuration the README points to

@@ -58,16 +58,16 @@ type documentHandlers struct {
 	docs DocumentList
 }
 
-func (d *documentHandlers) info(ctx *fasthttp.RequestCtx, _ *caller, _ []string) error {
-	info, err := d.docs.Info(ctx)
+func (d *documentHandlers) info(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
+	info, err := d.docs.Info(c.ctx)
 	if err != nil {
 		return err
 	}
 	return writeJSON(ctx, fasthttp.StatusOK, info)
 }
 
-func (d *documentHandlers) get(ctx *fasthttp.RequestCtx, _ *caller, p []string) error {
-	doc, version, err := d.docs.Get(ctx, p[0], p[1], p[2])
+func (d *documentHandlers) get(ctx *fasthttp.RequestCtx, c *caller, p []string) error {
+	doc, version, err := d.docs.Get(c.ctx, p[0], p[1], p[2])
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (d *documentHandlers) put(ctx *fasthttp.RequestCtx, c *caller, p []string) 
 	if err != nil {
 		return err
 	}
-	ch, after, err := d.docs.Put(ctx, &doc, w)
+	ch, after, err := d.docs.Put(c.ctx, &doc, w)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (d *documentHandlers) delete(ctx *fasthttp.RequestCtx, c *caller, p []strin
 	if err != nil {
 		return err
 	}
-	ch, before, err := d.docs.Delete(ctx, p[0], p[1], p[2], w)
+	ch, before, err := d.docs.Delete(c.ctx, p[0], p[1], p[2], w)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (d *documentHandlers) importList(ctx *fasthttp.RequestCtx, c *caller, _ []s
 	if err != nil {
 		return badRequest("format", "%v", err)
 	}
-	res, err := d.docs.Import(ctx, r, screening.ImportOptions{
+	res, err := d.docs.Import(c.ctx, r, screening.ImportOptions{
 		Actor: w.Actor, Reason: w.Reason, Format: format, Source: "http",
 		SkipInvalid: args.GetBool("skip_invalid"), AllowEmpty: args.GetBool("allow_empty"),
 		Digest: func() string { return hex.EncodeToString(sum[:]) },
@@ -221,7 +221,7 @@ type documentChangesResponse struct {
 }
 
 // changes answers GET /v1/audit/documents?after_seq=&from=&to=&id=&limit=.
-func (d *documentHandlers) changes(ctx *fasthttp.RequestCtx, _ *caller, _ []string) error {
+func (d *documentHandlers) changes(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
 	args := ctx.QueryArgs()
 	var f screening.ChangeFilter
 	var err error
@@ -242,12 +242,12 @@ func (d *documentHandlers) changes(ctx *fasthttp.RequestCtx, _ *caller, _ []stri
 		return err
 	}
 	resp := documentChangesResponse{Changes: []documentChange{}}
-	err = d.docs.Changes(ctx, f, func(c *screening.Change, before, after *screening.DocumentEntry) error {
+	err = d.docs.Changes(c.ctx, f, func(ch *screening.Change, before, after *screening.DocumentEntry) error {
 		if len(resp.Changes) == limit {
 			resp.NextAfterSeq = resp.Changes[limit-1].Seq
 			return errPageFull
 		}
-		resp.Changes = append(resp.Changes, documentChange{Change: c, DocumentBefore: before, DocumentAfter: after})
+		resp.Changes = append(resp.Changes, documentChange{Change: ch, DocumentBefore: before, DocumentAfter: after})
 		return nil
 	})
 	if err != nil && !errors.Is(err, errPageFull) {

@@ -83,17 +83,23 @@ type changeResponse struct {
 	List    string           `json:"list"`
 	ID      string           `json:"id,omitempty"`
 	Entry   *screening.Entry `json:"entry,omitempty"`
+	// Pending says that the change is recorded but screening does not
+	// use it yet: the engine could not apply it at once, and its
+	// background follower will within seconds.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // applied makes a committed change visible to screening before the
 // operator hears that it is done.
 func (s *Server) applied(ctx context.Context, ch *screening.Change) (changeResponse, error) {
+	pending := false
 	if err := s.engine.Sync(ctx); err != nil {
 		// The change is durable; the background follower will apply it.
 		s.log.Error("apply a watchlist change", "version", ch.Version, "err", err)
+		pending = true
 	}
 	s.metrics.watchlistChange(ch)
-	return changeResponse{Version: ch.Version, Op: ch.Op, List: ch.List, ID: ch.ID, Entry: ch.After}, nil
+	return changeResponse{Version: ch.Version, Op: ch.Op, List: ch.List, ID: ch.ID, Entry: ch.After, Pending: pending}, nil
 }
 
 func (s *Server) deleteList(ctx *fasthttp.RequestCtx, c *caller, p []string) error {
