@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -63,7 +64,12 @@ type DB struct {
 
 	// wmu serialises watchlist writers; the counters below are read under it
 	// and written only inside a committed transaction.
-	wmu     sync.Mutex
+	wmu sync.Mutex
+	// broken holds the error of a failed sync: what was committed may or
+	// may not be on disk, and the counters may lag what is stored, so the
+	// store refuses every further watchlist write until it is reopened
+	// (the way databases treat a failed fsync).
+	broken  atomic.Pointer[error]
 	version uint64 // last watchlist version
 	seq     uint64 // last audit sequence number
 	gen     uint64 // last generation number
@@ -82,7 +88,7 @@ func Open(dir string, opts *Options) (*DB, error) {
 	o := opts.withDefaults()
 	bo := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{o.Logger}).
-		WithSyncWrites(false).
+		WithSyncWrites(true).
 		WithDetectConflicts(false).
 		WithNumCompactors(2).
 		WithNumGoroutines(4).
@@ -392,14 +398,43 @@ func (db *DB) Sync() error { return db.bdb.Sync() }
 
 // update runs fn in a read-write transaction, commits it and syncs Badger's
 // logs to disk before it returns: what update reports as done survives a
-// crash. Badger runs with SyncWrites off so that bulk writes (imports) are
-// not synced batch by batch; every write that is acknowledged goes through
-// here, or syncs itself before it is acknowledged.
+// crash. Badger runs with SyncWrites on as well: Badger's own Sync covers
+// only the active memtable's log, and an import's batches may sit in
+// memtables already rotated out. A failed sync breaks the store (see
+// ErrBroken).
 func (db *DB) update(fn func(txn *badger.Txn) error) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
 	if err := db.bdb.Update(fn); err != nil {
 		return err
 	}
-	return db.bdb.Sync()
+	err := db.bdb.Sync()
+	if err == nil && syncFault != nil {
+		err = syncFault()
+	}
+	if err != nil {
+		db.broken.Store(&err)
+		db.log.Error("store: a sync failed; watchlist writes are refused until the store is reopened", "err", err)
+		return fmt.Errorf("%w: %v", ErrBroken, err)
+	}
+	return nil
+}
+
+// syncFault, when set by a test, makes the syncs of update fail.
+var syncFault func() error
+
+// ErrBroken is returned (wrapped) by every watchlist write once a sync of
+// the store has failed: reopen the store (restart the server), which
+// reads back what is on disk.
+var ErrBroken = errors.New("store: a sync failed; reopen the store")
+
+// writable returns ErrBroken after a failed sync.
+func (db *DB) writable() error {
+	if e := db.broken.Load(); e != nil {
+		return fmt.Errorf("%w (%v)", ErrBroken, *e)
+	}
+	return nil
 }
 
 // DiskSize returns the bytes the store's LSM tree and value log take on disk.

@@ -6,9 +6,12 @@
 // Every watchlist write is committed and then Badger's logs are synced:
 // when Put, Delete or Import returns, the change and its audit record are on
 // disk and survive a kill -9 or a power cut. Badger itself runs with
-// SyncWrites off, so that an import's bulk writes are synced once, before
-// the commit that makes them live, not batch by batch. Decision records are
-// group-committed: one commit and one sync for every decision waiting.
+// SyncWrites on: its Sync covers only the active memtable's log, and an
+// import's early batches may sit in memtables already rotated out, so each
+// batch is synced as it is written. Decision records are group-committed:
+// one commit and one sync for every decision waiting. When a sync fails,
+// what was committed may or may not be on disk: the store refuses every
+// further watchlist write (ErrBroken) until it is reopened.
 //
 // # Versions
 //

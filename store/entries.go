@@ -364,6 +364,9 @@ func (db *DB) DeleteList(ctx context.Context, list string, w screening.WriteOpti
 		if m == nil {
 			return fmt.Errorf("list %q: %w", list, screening.ErrNotFound)
 		}
+		if w.IfVersion != 0 && m.Version != w.IfVersion {
+			return fmt.Errorf("list %q is at version %d, not %d: %w", list, m.Version, w.IfVersion, screening.ErrConflict)
+		}
 		now := db.opts.Now().UTC()
 		ch = &screening.Change{Seq: db.seq + 1, Version: db.version + 1, Time: now, Actor: w.Actor,
 			Op: screening.OpDeleteList, List: list, Reason: w.Reason,

@@ -42,6 +42,9 @@ func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, 
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	if err := db.writable(); err != nil {
+		return nil, err
+	}
 
 	rtx := db.bdb.NewTransaction(false)
 	defer rtx.Discard()
@@ -75,6 +78,11 @@ func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, 
 	res, err := imp.run(ctx, r, o)
 	if err != nil {
 		imp.wb.Cancel()
+		if errors.Is(err, ErrBroken) {
+			// The flip may be committed: the generation may be live. The
+			// next open decides from what is on disk.
+			return nil, err
+		}
 		if cerr := db.discardGen(list, gen); cerr != nil {
 			db.log.Error("discard a failed import; the next start will finish it", "list", list, "err", cerr)
 		}
