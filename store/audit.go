@@ -70,7 +70,7 @@ func (db *DB) Changes(ctx context.Context, f screening.ChangeFilter, fn func(*sc
 					return err
 				}
 			}
-			if rec.Gen == 0 || c.Op != screening.OpImport {
+			if rec.Gen == 0 || (c.Op != screening.OpImport && c.Op != screening.OpDeleteList) {
 				continue
 			}
 			if f.List != "" && c.List != f.List {

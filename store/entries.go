@@ -355,34 +355,89 @@ func (db *DB) DeleteList(ctx context.Context, list string, w screening.WriteOpti
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
-	var ch *screening.Change
-	err := db.update(func(txn *badger.Txn) error {
-		m, err := db.readMeta(txn, list)
-		if err != nil {
+	if err := db.writable(); err != nil {
+		return nil, err
+	}
+	rtx := db.bdb.NewTransaction(false)
+	defer rtx.Discard()
+	m, err := db.readMeta(rtx, list)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("list %q: %w", list, screening.ErrNotFound)
+	}
+	if w.IfVersion != 0 && m.Version != w.IfVersion {
+		return nil, fmt.Errorf("list %q is at version %d, not %d: %w", list, m.Version, w.IfVersion, screening.ErrConflict)
+	}
+
+	// Stage one delete record per entry, with the entry as it was, as an
+	// import does for the entries it removes: the audit trail shows each
+	// entry leaving, after the list's generation is gone. A crash before
+	// the commit leaves a pending marker that the next open cleans up.
+	gen := db.gen + 1
+	if err := db.update(func(txn *badger.Txn) error {
+		if err := txn.Set(keyGen, putU64(gen)); err != nil {
 			return err
 		}
-		if m == nil {
-			return fmt.Errorf("list %q: %w", list, screening.ErrNotFound)
+		return txn.Set(pendingKey(gen), []byte(list))
+	}); err != nil {
+		return nil, fmt.Errorf("delete list %q: %w", list, err)
+	}
+	db.gen = gen
+	imp := &importer{db: db, list: list, gen: gen, wb: db.bdb.NewWriteBatch()}
+	var stageErr error
+	err = scanBodies(ctx, rtx, m, func(id string, version uint64, body []byte) {
+		if stageErr != nil {
+			return
 		}
-		if w.IfVersion != 0 && m.Version != w.IfVersion {
-			return fmt.Errorf("list %q is at version %d, not %d: %w", list, m.Version, w.IfVersion, screening.ErrConflict)
+		var e screening.Entry
+		if stageErr = screening.DecodeEntryJSON(body, &e); stageErr != nil {
+			stageErr = fmt.Errorf("entry %q: %w", id, stageErr)
+			return
 		}
-		now := db.opts.Now().UTC()
-		ch = &screening.Change{Seq: db.seq + 1, Version: db.version + 1, Time: now, Actor: w.Actor,
-			Op: screening.OpDeleteList, List: list, Reason: w.Reason,
-			Import: &screening.ImportSummary{Removed: m.Entries}}
+		e.ID, e.List, e.Version = id, list, version
+		stageErr = imp.stage(screening.OpDelete, id, &e, nil)
+	})
+	if err == nil {
+		err = stageErr
+	}
+	if err == nil {
+		err = imp.wb.Flush()
+	}
+	if err != nil {
+		imp.wb.Cancel()
+		if cerr := db.discardGen(list, gen); cerr != nil {
+			db.log.Error("discard a failed list delete; the next start will finish it", "list", list, "err", cerr)
+		}
+		return nil, fmt.Errorf("delete list %q: %w", list, err)
+	}
+
+	now := db.opts.Now().UTC()
+	ch := &screening.Change{Seq: db.seq + 1, Version: db.version + 1, Time: now, Actor: w.Actor,
+		Op: screening.OpDeleteList, List: list, Reason: w.Reason,
+		Import: &screening.ImportSummary{Removed: m.Entries}}
+	err = db.update(func(txn *badger.Txn) error {
 		if err := txn.Delete(listKey(list)); err != nil {
 			return err
 		}
 		if err := txn.Set(obsoleteKey(list, m.Gen), nil); err != nil {
 			return err
 		}
-		return db.writeAudit(txn, ch, 0)
+		if err := txn.Delete(pendingKey(gen)); err != nil {
+			return err
+		}
+		return db.writeAudit(txn, ch, gen)
 	})
 	if err != nil {
+		if !errors.Is(err, ErrBroken) {
+			if cerr := db.discardGen(list, gen); cerr != nil {
+				db.log.Error("discard a failed list delete; the next start will finish it", "list", list, "err", cerr)
+			}
+		}
 		return nil, err
 	}
-	db.advance(ch, 0)
+	db.advance(ch, gen)
 	db.kickCleaner()
 	return ch, nil
 }
