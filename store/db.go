@@ -80,6 +80,7 @@ type DB struct {
 	wg        sync.WaitGroup
 	closeMu   sync.Mutex
 	closed    bool
+	closing   atomic.Bool // set under wmu once Close has begun closing Badger
 }
 
 // Open opens (creating if need be) the store in dir, finishes or undoes any
@@ -136,6 +137,12 @@ func (db *DB) Close() error {
 	db.closed = true
 	close(db.done)
 	db.wg.Wait()
+	// Wait for a watchlist write under way (an import may take a while):
+	// closing Badger under it would fail it half-way. Writers that come
+	// after find the store closed.
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	db.closing.Store(true)
 	return db.bdb.Close()
 }
 
@@ -431,6 +438,9 @@ var ErrBroken = errors.New("store: a sync failed; reopen the store")
 
 // writable returns ErrBroken after a failed sync.
 func (db *DB) writable() error {
+	if db.closing.Load() {
+		return errClosing
+	}
 	if e := db.broken.Load(); e != nil {
 		return fmt.Errorf("%w (%v)", ErrBroken, *e)
 	}
