@@ -279,21 +279,47 @@ func (d *entryDecoder) date(dst *Date) bool {
 }
 
 func (d *entryDecoder) strings(dst *[]string) bool {
+	return decodeArray(d, dst, func(v *string) bool { return d.strInto(v) })
+}
+
+// decodeArray reads a JSON array of T into dst, each element with elem.
+// null leaves dst as it is; an array, even empty, makes it non-nil, as
+// encoding/json does.
+func decodeArray[T any](d *entryDecoder, dst *[]T, elem func(*T) bool) bool {
 	ok, isNull := d.open('[')
 	if !ok || isNull {
 		return ok
 	}
-	*dst = []string{}
+	*dst = []T{}
 	for first := true; ; first = false {
 		more, ok := d.more(']', first)
 		if !ok || !more {
 			return ok
 		}
-		v, ok := d.str()
-		if !ok {
+		// Decode in place: a pointer to a local would make it escape.
+		var zero T
+		*dst = append(*dst, zero)
+		if !elem(&(*dst)[len(*dst)-1]) {
 			return false
 		}
-		*dst = append(*dst, v)
+	}
+}
+
+// object reads a JSON object, each member with field, which reads the value
+// of key and reports false for an unknown key or a bad value.
+func (d *entryDecoder) object(field func(key []byte) bool) bool {
+	if !d.lit('{') {
+		return false
+	}
+	for first := true; ; first = false {
+		more, ok := d.more('}', first)
+		if !ok || !more {
+			return ok
+		}
+		key, ok := d.key()
+		if !ok || !field(key) {
+			return false
+		}
 	}
 }
 
@@ -320,20 +346,10 @@ const (
 )
 
 func (d *entryDecoder) entry(e *Entry) bool {
-	if !d.lit('{') {
-		return false
-	}
 	seen := 0
-	for first := true; ; first = false {
-		more, ok := d.more('}', first)
-		if !ok || !more {
-			return ok
-		}
-		key, ok := d.key()
-		if !ok {
-			return false
-		}
+	return d.object(func(key []byte) bool {
 		var bit int
+		var ok bool
 		switch string(key) {
 		case "id":
 			bit, ok = fID, d.strInto(&e.ID)
@@ -380,7 +396,8 @@ func (d *entryDecoder) entry(e *Entry) bool {
 			return false
 		}
 		seen |= bit
-	}
+		return true
+	})
 }
 
 func (d *entryDecoder) uint(dst *uint64) bool {
@@ -398,171 +415,69 @@ func (d *entryDecoder) uint(dst *uint64) bool {
 }
 
 func (d *entryDecoder) names(dst *[]Name) bool {
-	ok, isNull := d.open('[')
-	if !ok || isNull {
-		return ok
-	}
-	*dst = []Name{}
-	for first := true; ; first = false {
-		more, ok := d.more(']', first)
-		if !ok || !more {
-			return ok
-		}
-		var n Name
+	return decodeArray(d, dst, func(n *Name) bool {
 		if d.peek() == '"' {
-			ok = d.strInto(&n.Full)
-		} else {
-			ok = d.nameObject(&n)
+			return d.strInto(&n.Full)
 		}
-		if !ok {
-			return false
-		}
-		*dst = append(*dst, n)
-	}
+		return d.nameObject(n)
+	})
 }
 
 func (d *entryDecoder) nameObject(n *Name) bool {
-	if !d.lit('{') {
-		return false
-	}
-	for first := true; ; first = false {
-		more, ok := d.more('}', first)
-		if !ok || !more {
-			return ok
-		}
-		key, ok := d.key()
-		if !ok {
-			return false
-		}
+	return d.object(func(key []byte) bool {
 		switch string(key) {
 		case "full":
-			ok = d.strInto(&n.Full)
+			return d.strInto(&n.Full)
 		case "given":
-			ok = d.strInto(&n.Given)
+			return d.strInto(&n.Given)
 		case "family":
-			ok = d.strInto(&n.Family)
+			return d.strInto(&n.Family)
 		case "strength":
 			var v string
-			ok = d.strInto(&v)
+			ok := d.strInto(&v)
 			n.Strength = Strength(v)
-		default:
-			return false
+			return ok
 		}
-		if !ok {
-			return false
-		}
-	}
+		return false
+	})
 }
 
 func (d *entryDecoder) dates(dst *[]Date) bool {
-	ok, isNull := d.open('[')
-	if !ok || isNull {
-		return ok
-	}
-	*dst = []Date{}
-	for first := true; ; first = false {
-		more, ok := d.more(']', first)
-		if !ok || !more {
-			return ok
-		}
-		var dt Date
-		if !d.date(&dt) {
-			return false
-		}
-		*dst = append(*dst, dt)
-	}
+	return decodeArray(d, dst, d.date)
 }
 
 func (d *entryDecoder) documents(dst *[]Document) bool {
-	ok, isNull := d.open('[')
-	if !ok || isNull {
-		return ok
-	}
-	*dst = []Document{}
-	for first := true; ; first = false {
-		more, ok := d.more(']', first)
-		if !ok || !more {
-			return ok
-		}
-		var doc Document
-		if !d.lit('{') {
-			return false
-		}
-		for f := true; ; f = false {
-			more, ok := d.more('}', f)
-			if !ok {
-				return false
-			}
-			if !more {
-				break
-			}
-			key, ok := d.key()
-			if !ok {
-				return false
-			}
+	return decodeArray(d, dst, func(doc *Document) bool {
+		return d.object(func(key []byte) bool {
 			switch string(key) {
 			case "type":
-				ok = d.strInto(&doc.Type)
+				return d.strInto(&doc.Type)
 			case "number":
-				ok = d.strInto(&doc.Number)
+				return d.strInto(&doc.Number)
 			case "country":
-				ok = d.strInto(&doc.Country)
+				return d.strInto(&doc.Country)
 			case "expiry":
-				ok = d.date(&doc.Expiry)
+				return d.date(&doc.Expiry)
 			case "note":
-				ok = d.strInto(&doc.Note)
-			default:
-				return false
+				return d.strInto(&doc.Note)
 			}
-			if !ok {
-				return false
-			}
-		}
-		*dst = append(*dst, doc)
-	}
+			return false
+		})
+	})
 }
 
 func (d *entryDecoder) identifiers(dst *[]Identifier) bool {
-	ok, isNull := d.open('[')
-	if !ok || isNull {
-		return ok
-	}
-	*dst = []Identifier{}
-	for first := true; ; first = false {
-		more, ok := d.more(']', first)
-		if !ok || !more {
-			return ok
-		}
-		var id Identifier
-		if !d.lit('{') {
-			return false
-		}
-		for f := true; ; f = false {
-			more, ok := d.more('}', f)
-			if !ok {
-				return false
-			}
-			if !more {
-				break
-			}
-			key, ok := d.key()
-			if !ok {
-				return false
-			}
+	return decodeArray(d, dst, func(id *Identifier) bool {
+		return d.object(func(key []byte) bool {
 			switch string(key) {
 			case "type":
-				ok = d.strInto(&id.Type)
+				return d.strInto(&id.Type)
 			case "value":
-				ok = d.strInto(&id.Value)
+				return d.strInto(&id.Value)
 			case "country":
-				ok = d.strInto(&id.Country)
-			default:
-				return false
+				return d.strInto(&id.Country)
 			}
-			if !ok {
-				return false
-			}
-		}
-		*dst = append(*dst, id)
-	}
+			return false
+		})
+	})
 }
