@@ -381,30 +381,15 @@ func TestRecordErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := ofaccsv.NewReader(strings.NewReader(good + tt.line + good))
-			var got []string
-			for {
-				e, err := r.Read()
-				if err == io.EOF {
-					break
-				}
-				var re *screening.RecordError
-				switch {
-				case errors.As(err, &re):
-					if re.Record != 2 {
-						t.Errorf("record error on line %d, want 2", re.Record)
-					}
-					if !strings.Contains(re.Error(), tt.want) {
-						t.Errorf("error %q does not mention %q", re, tt.want)
-					}
-					got = append(got, "error")
-				case err != nil:
-					t.Fatalf("Read: %v", err)
-				default:
-					got = append(got, e.ID)
-				}
-			}
+			got, errs := listtest.ReadOutcomes(t, r)
 			if want := []string{"1", "error", "1"}; !reflect.DeepEqual(got, want) {
-				t.Errorf("read %v, want %v", got, want)
+				t.Fatalf("read %v, want %v", got, want)
+			}
+			if errs[0].Record != 2 {
+				t.Errorf("record error on line %d, want 2", errs[0].Record)
+			}
+			if !strings.Contains(errs[0].Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", errs[0], tt.want)
 			}
 		})
 	}

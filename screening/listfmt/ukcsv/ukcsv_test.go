@@ -239,30 +239,15 @@ func TestRecordErrors(t *testing.T) {
 				rows[k] = v
 			}
 			r := open(t, tables(rows))
-			var got []string
-			for {
-				e, err := r.Read()
-				if err == io.EOF {
-					break
-				}
-				var re *screening.RecordError
-				switch {
-				case errors.As(err, &re):
-					if re.Record != 3 || re.ID != "AAA0002" {
-						t.Errorf("record error for line %d (%s), want line 3 (AAA0002)", re.Record, re.ID)
-					}
-					if !strings.Contains(re.Error(), tt.want) {
-						t.Errorf("error %q does not mention %q", re, tt.want)
-					}
-					got = append(got, "error")
-				case err != nil:
-					t.Fatalf("Read: %v", err)
-				default:
-					got = append(got, e.ID)
-				}
-			}
+			got, errs := listtest.ReadOutcomes(t, r)
 			if want := []string{"AAA0001", "error", "AAA0003"}; !reflect.DeepEqual(got, want) {
-				t.Errorf("read %v, want %v", got, want)
+				t.Fatalf("read %v, want %v", got, want)
+			}
+			if errs[0].Record != 3 || errs[0].ID != "AAA0002" {
+				t.Errorf("record error for line %d (%s), want line 3 (AAA0002)", errs[0].Record, errs[0].ID)
+			}
+			if !strings.Contains(errs[0].Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", errs[0], tt.want)
 			}
 		})
 	}

@@ -5,8 +5,10 @@ package listtest
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -217,4 +219,29 @@ func ReadAll(t testing.TB, r screening.EntryReader) ([]*screening.Entry, []*scre
 		t.Fatalf("read: %v", err)
 	}
 	return entries, skipped
+}
+
+// ReadOutcomes reads r to the end and returns, in order, the id of each
+// entry read or "error" for each record refused, with the record errors.
+// Any other error fails the test.
+func ReadOutcomes(t testing.TB, r screening.EntryReader) ([]string, []*screening.RecordError) {
+	t.Helper()
+	var got []string
+	var errs []*screening.RecordError
+	for {
+		e, err := r.Read()
+		if err == io.EOF {
+			return got, errs
+		}
+		var re *screening.RecordError
+		switch {
+		case errors.As(err, &re):
+			errs = append(errs, re)
+			got = append(got, "error")
+		case err != nil:
+			t.Fatalf("Read: %v", err)
+		default:
+			got = append(got, e.ID)
+		}
+	}
 }
