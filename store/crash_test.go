@@ -83,30 +83,13 @@ func TestKillDuringImport(t *testing.T) {
 
 func killDuringImport(t *testing.T, seed uint64) {
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
-	cmd.Env = append(os.Environ(), crashEnv+"="+dir)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(seed, 42))
 	killAtRound := 2 + rng.IntN(2)
 	delay := time.Duration(50+rng.IntN(350)) * time.Millisecond
 
 	lastPut, lastImport := -1, -1
 	var decisions []string
-	sc := bufio.NewScanner(stdout)
-	killed := false
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 2 {
-			continue
-		}
-		n, _ := strconv.Atoi(f[1])
+	killChild(t, "TestCrashChild", crashEnv, dir, func(f []string, n int, kill func()) {
 		switch f[0] {
 		case "put":
 			lastPut = n
@@ -115,21 +98,12 @@ func killDuringImport(t *testing.T, seed uint64) {
 		case "imported":
 			lastImport = n
 		case "importing":
-			if n == killAtRound && !killed {
+			if n == killAtRound {
 				time.Sleep(delay)
-				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-					t.Fatal(err)
-				}
-				killed = true
+				kill()
 			}
-		case "error":
-			t.Fatalf("child: %s", sc.Text())
 		}
-	}
-	cmd.Wait()
-	if !killed {
-		t.Fatal("the child ended before it was killed")
-	}
+	})
 	t.Logf("killed %v into import %d; last acknowledged put %d, import %d", delay, killAtRound, lastPut, lastImport)
 
 	var logBuf strings.Builder
@@ -185,5 +159,50 @@ func killDuringImport(t *testing.T, seed uint64) {
 	}
 	if puts < lastPut+1 {
 		t.Fatalf("audit trail holds %d puts, %d were acknowledged", puts, lastPut+1)
+	}
+}
+
+// killChild runs this test binary's childTest in a child process with env
+// set to dir, and calls line with each line of its output (split into
+// fields, at least two; n is the second as a number) until the child ends.
+// line calls kill to send the child SIGKILL; the first call counts. The
+// test fails if the child reports an error or ends before it was killed.
+func killChild(t *testing.T, childTest, env, dir string, line func(f []string, n int, kill func())) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+childTest+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env+"="+dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	kill := func() {
+		if killed {
+			return
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		killed = true
+	}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 2 {
+			continue
+		}
+		if f[0] == "error" {
+			t.Fatalf("child: %s", sc.Text())
+		}
+		n, _ := strconv.Atoi(f[1])
+		line(f, n, kill)
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatal("the child ended before it was killed")
 	}
 }

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -95,50 +93,24 @@ func TestKillDuringDocumentImport(t *testing.T) {
 
 func killDuringDocImport(t *testing.T, seed uint64) {
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestDocCrashChild$", "-test.v")
-	cmd.Env = append(os.Environ(), docCrashEnv+"="+dir)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(seed, 7))
 	killAt := 1 + rng.IntN(2)
 	delay := time.Duration(rng.IntN(250)) * time.Millisecond
 	lastImport := -1
 	puts := map[int]int{} // round: puts acknowledged, read to the end of the output
-	killed := false
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 2 {
-			continue
-		}
-		n, _ := strconv.Atoi(f[1])
+	killChild(t, "TestDocCrashChild", docCrashEnv, dir, func(f []string, n int, kill func()) {
 		switch f[0] {
 		case "imported":
 			lastImport = n
 		case "put":
 			puts[n]++
 		case "importing":
-			if n == killAt && !killed {
+			if n == killAt {
 				time.Sleep(delay)
-				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-					t.Fatal(err)
-				}
-				killed = true
+				kill()
 			}
-		case "error":
-			t.Fatalf("child: %s", sc.Text())
 		}
-	}
-	cmd.Wait()
-	if !killed {
-		t.Fatal("the child ended before it was killed")
-	}
+	})
 
 	_, docs, _ := openDocs(t, dir, nil)
 	ctx := context.Background()
