@@ -258,7 +258,6 @@ type compiled struct {
 	gates       []*gateInfo
 	byID        map[string]*gateInfo
 	ports       []string
-	portOffsets []time.Duration // per port: see latestOffset
 	portIdx     map[string]int
 	travel      []int64 // seconds, [i*len(ports)+j]
 	profiles    map[string]*Profile
@@ -353,7 +352,6 @@ func compile(c *Config) (*compiled, error) {
 		}
 		out.portIdx[p.Code] = len(out.ports)
 		out.ports = append(out.ports, p.Code)
-		out.portOffsets = append(out.portOffsets, latestOffset(*p.Lon))
 		positions = append(positions, pos{*p.Lat, *p.Lon})
 		if len(p.Gates) == 0 {
 			return nil, configError(field+".gates", "a port needs at least one gate")
@@ -399,7 +397,7 @@ func compile(c *Config) (*compiled, error) {
 				if len(out.gates) >= MaxGates {
 					return nil, configError(gf, "more than %d gates", MaxGates)
 				}
-				gi := &gateInfo{id: id, port: p.Code, portIdx: out.portIdx[p.Code], latestOffset: out.portOffsets[out.portIdx[p.Code]],
+				gi := &gateInfo{id: id, port: p.Code, portIdx: out.portIdx[p.Code], latestOffset: latestOffset(*p.Lon),
 					idx: len(out.gates), class: g.Class, profile: prof}
 				out.gates = append(out.gates, gi)
 				out.byID[id] = gi
