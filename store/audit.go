@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -91,35 +92,56 @@ func (db *DB) Changes(ctx context.Context, f screening.ChangeFilter, fn func(*sc
 func stagedChanges(ctx context.Context, txn *badger.Txn, imp *screening.Change, gen uint64, emit func(*screening.Change) error) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: stagedPrefix(gen), PrefetchValues: true})
 	defer it.Close()
-	n := 0
 	for it.Rewind(); it.Valid(); it.Next() {
-		if n++; n%4096 == 0 {
-			if err := ctxErr(ctx); err != nil {
-				return err
+		if err := ctxErr(ctx); err != nil {
+			return err
+		}
+		key := it.Item().Key()
+		err := it.Item().Value(func(chunk []byte) error {
+			for len(chunk) > 0 {
+				line := chunk
+				if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
+					line, chunk = chunk[:i], chunk[i+1:]
+				} else {
+					chunk = nil
+				}
+				c, err := stagedRecord(imp, line)
+				if err != nil {
+					return fmt.Errorf("read audit record %q: %w", key, err)
+				}
+				if err := emit(c); err != nil {
+					return err
+				}
 			}
-		}
-		var s stagedChange
-		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &s) }); err != nil {
-			return fmt.Errorf("read audit record %q: %w", it.Item().Key(), err)
-		}
-		if s.Before != nil {
-			s.Before.List = imp.List
-		}
-		var after *screening.Entry
-		if len(s.After) > 0 {
-			after = new(screening.Entry)
-			if err := json.Unmarshal(s.After, after); err != nil {
-				return fmt.Errorf("read audit record %q: %w", it.Item().Key(), err)
-			}
-			after.List, after.Version = imp.List, imp.Version
-		}
-		c := &screening.Change{Seq: imp.Seq, Version: imp.Version, Time: imp.Time, Actor: imp.Actor,
-			Op: s.Op, List: imp.List, ID: s.ID, Reason: imp.Reason, Before: s.Before, After: after}
-		if err := emit(c); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// stagedRecord decodes one staged record of an import's chunk into the
+// change it stands for.
+func stagedRecord(imp *screening.Change, b []byte) (*screening.Change, error) {
+	var s stagedChange
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	if s.Before != nil {
+		s.Before.List = imp.List
+	}
+	var after *screening.Entry
+	if len(s.After) > 0 {
+		after = new(screening.Entry)
+		if err := screening.DecodeEntryJSON(s.After, after); err != nil {
+			return nil, err
+		}
+		after.List, after.Version = imp.List, imp.Version
+	}
+	return &screening.Change{Seq: imp.Seq, Version: imp.Version, Time: imp.Time, Actor: imp.Actor,
+		Op: s.Op, List: imp.List, ID: s.ID, Reason: imp.Reason, Before: s.Before, After: after}, nil
 }
 
 // ChangesAfter calls fn with every change after the audit sequence number

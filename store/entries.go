@@ -403,6 +403,9 @@ func (db *DB) DeleteList(ctx context.Context, list string, w screening.WriteOpti
 		err = stageErr
 	}
 	if err == nil {
+		err = imp.flushStaged()
+	}
+	if err == nil {
 		err = imp.wb.Flush()
 	}
 	if err != nil {

@@ -143,7 +143,8 @@ type importer struct {
 	seed    maphash.Seed
 	wb      *badger.WriteBatch
 	seen    map[string]int
-	staged  int
+	staged  int    // chunks of staged records written
+	chunk   []byte // staged records not yet written
 	sum     screening.ImportSummary
 }
 
@@ -236,6 +237,9 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o screeni
 		}
 		imp.sum.Removed++
 	}
+	if err := imp.flushStaged(); err != nil {
+		return nil, fmt.Errorf("import %q: write: %w", imp.list, err)
+	}
 	if err := imp.wb.Flush(); err != nil {
 		return nil, fmt.Errorf("import %q: write: %w", imp.list, err)
 	}
@@ -323,31 +327,53 @@ type stagedChange struct {
 }
 
 func (imp *importer) stage(op screening.Op, id string, before *screening.Entry, after []byte) error {
-	var b []byte
+	start := len(imp.chunk)
+	if start > 0 {
+		imp.chunk = append(imp.chunk, '\n')
+	}
 	if before == nil {
 		// The common case, an added entry: write the record directly
 		// rather than have encoding/json re-validate the entry's JSON.
 		idq, err := json.Marshal(id)
 		if err != nil {
+			imp.chunk = imp.chunk[:start]
 			return err
 		}
-		after = bytes.TrimRight(after, "\n")
-		b = make([]byte, 0, len(after)+len(idq)+32)
-		b = append(b, `{"op":"`...)
-		b = append(b, op...)
-		b = append(b, `","id":`...)
-		b = append(b, idq...)
-		b = append(b, `,"after":`...)
-		b = append(b, after...)
-		b = append(b, '}')
+		imp.chunk = append(imp.chunk, `{"op":"`...)
+		imp.chunk = append(imp.chunk, op...)
+		imp.chunk = append(imp.chunk, `","id":`...)
+		imp.chunk = append(imp.chunk, idq...)
+		imp.chunk = append(imp.chunk, `,"after":`...)
+		imp.chunk = append(imp.chunk, bytes.TrimRight(after, "\n")...)
+		imp.chunk = append(imp.chunk, '}')
 	} else {
-		var err error
-		if b, err = json.Marshal(stagedChange{Op: op, ID: id, Before: before, After: after}); err != nil {
+		b, err := json.Marshal(stagedChange{Op: op, ID: id, Before: before, After: after})
+		if err != nil {
+			imp.chunk = imp.chunk[:start]
 			return err
 		}
+		imp.chunk = append(imp.chunk, b...)
+	}
+	if len(imp.chunk) >= stagedChunkBytes {
+		return imp.flushStaged()
+	}
+	return nil
+}
+
+// stagedChunkBytes is about how many bytes of staged records go under one
+// key. Records are JSON without raw newlines, joined by '\n'; a key holding
+// one record, as stores before chunking wrote, reads the same way.
+const stagedChunkBytes = 64 << 10
+
+// flushStaged writes the staged records not yet written as one chunk.
+func (imp *importer) flushStaged() error {
+	if len(imp.chunk) == 0 {
+		return nil
 	}
 	imp.staged++
-	return imp.wb.Set(stagedKey(imp.gen, imp.staged), b)
+	err := imp.wb.Set(stagedKey(imp.gen, imp.staged), imp.chunk)
+	imp.chunk = make([]byte, 0, stagedChunkBytes+stagedChunkBytes/4)
+	return err
 }
 
 // flip makes the new generation live in one commit: list metadata, counters,

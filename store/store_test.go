@@ -330,6 +330,65 @@ func TestChangesFeedFollowsImport(t *testing.T) {
 	}
 }
 
+// TestChangesFeedOfLargeImport follows imports whose staged records fill
+// several chunks: every entry's change comes back once, in order, with its
+// state before and after, and a limit may end the feed inside a chunk.
+func TestChangesFeedOfLargeImport(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	const n = 3000
+	first := entries("bulk", n, "v1")
+	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: first}, screening.ImportOptions{Actor: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	// Keep the even entries, change every fourth, drop the odd ones.
+	var next []*screening.Entry
+	for i, e := range entries("bulk", n, "v1") {
+		if i%2 == 1 {
+			continue
+		}
+		if i%4 == 0 {
+			e.Reason = "v2"
+		}
+		next = append(next, e)
+	}
+	if _, err := db.Import(ctx, "bulk", &sliceReader{entries: next}, screening.ImportOptions{Actor: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]int{}
+	creates := 0
+	if err := db.Changes(ctx, screening.ChangeFilter{}, func(c *screening.Change) error {
+		ops[fmt.Sprint(c.Seq, " ", c.Op)]++
+		switch c.Op {
+		case screening.OpCreate:
+			want := fmt.Sprintf("e%05d", creates)
+			if c.ID != want || c.After == nil || c.After.ID != want || c.After.Reason != "v1" || c.After.List != "bulk" || c.Before != nil {
+				t.Fatalf("create %d = %+v, want %s", creates, c, want)
+			}
+			creates++
+		case screening.OpUpdate:
+			if c.Before == nil || c.Before.Reason != "v1" || c.After == nil || c.After.Reason != "v2" || c.Before.ID != c.ID {
+				t.Fatalf("update = %+v", c)
+			}
+		case screening.OpDelete:
+			if c.Before == nil || c.Before.ID != c.ID || c.After != nil {
+				t.Fatalf("delete = %+v", c)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"1 import": 1, "1 create": n, "2 import": 1, "2 update": n / 4, "2 delete": n / 2}
+	if !reflect.DeepEqual(ops, want) {
+		t.Fatalf("changes by op = %v, want %v", ops, want)
+	}
+	got := 0
+	if err := db.Changes(ctx, screening.ChangeFilter{Limit: 1234}, func(*screening.Change) error { got++; return nil }); err != nil || got != 1234 {
+		t.Fatalf("limited feed: %d changes, %v; want 1234", got, err)
+	}
+}
+
 func TestReopenKeepsEverything(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
