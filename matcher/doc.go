@@ -76,6 +76,13 @@
 // are dropped, and a name with nothing left is refused with [ErrNoName],
 // never treated as matching nothing.
 //
+// A name read from an MRZ whose name field is full ([Query].Truncated) may
+// end in a word cut short: ICAO 9303 cuts names that do not fit. Compared
+// whole, a cut word costs more than a missing one (OLEKSANDR against
+// OLEKSANDROVYCH), so it is kept as its initial (OLEKSANDR O), or left out
+// with the particles before it (BIN AH, ABD AL HA), unless only initials
+// would be left.
+//
 // # Score
 //
 // Two words score in [0,1]: 1 when equal; 0.98 when equal after the ICAO

@@ -10,7 +10,10 @@ import (
 // AlgorithmVersion names the scoring algorithm. It changes whenever a
 // change to normalisation, tables, similarity, evidence or thresholds can
 // change a score, so that stored decisions say which algorithm made them.
-const AlgorithmVersion = "portcullis-matcher/2"
+//
+// portcullis-matcher/3 scores as /2 except names cut by an MRZ
+// (Query.Truncated).
+const AlgorithmVersion = "portcullis-matcher/3"
 
 // Default thresholds on the final score (name score plus evidence). See
 // the package documentation for how the accuracy harness chose them.
@@ -64,13 +67,36 @@ type Query struct {
 	BirthDate     Date
 	Nationality   string // ISO 3166 alpha-3 or ICAO code, or ""
 	Gender        byte   // 'M', 'F', 'X' or 0
+	// Truncated says that the last word of the name may be cut short: the
+	// name comes from an MRZ whose name field is full to its last
+	// character. The last word of Given (of Family when Given is empty, of
+	// Name when Name is given) is then compared by its first letter only,
+	// as an initial, or left out after a particle.
+	Truncated bool
 }
 
 func (q *Query) text() string {
-	if q.Name != "" {
-		return q.Name
+	name := q.Name
+	if name == "" {
+		name = strings.TrimSpace(q.Given + " " + q.Family)
 	}
-	return strings.TrimSpace(q.Given + " " + q.Family)
+	if !q.Truncated {
+		return name
+	}
+	cut := cutLastWord(q.Name)
+	if q.Name == "" {
+		given, family := q.Given, q.Family
+		if strings.TrimSpace(given) != "" {
+			given = cutLastWord(given)
+		} else {
+			family = cutLastWord(family)
+		}
+		cut = strings.TrimSpace(given + " " + family)
+	}
+	if !hasWord(cut) {
+		return name // initials only: the name as read says more
+	}
+	return cut
 }
 
 // WordPair is one word of the query name and the listed word it was

@@ -678,7 +678,7 @@ func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 // queryOf turns a traveller into a matcher query.
 func queryOf(t *Traveller) matcher.Query {
 	q := matcher.Query{Kind: matcher.Person, Name: t.Name, Given: t.GivenNames, Family: t.Surname,
-		BirthDate: matcherDate(t.BirthDate), Nationality: t.Nationality}
+		BirthDate: matcherDate(t.BirthDate), Nationality: t.Nationality, Truncated: t.NameTruncated}
 	if t.Gender != "" {
 		q.Gender = t.Gender[0]
 	}

@@ -14,6 +14,12 @@ type Traveller struct {
 	Nationality string    `json:"nationality,omitempty"`
 	Gender      Gender    `json:"gender,omitempty"`
 	Document    *Document `json:"document,omitempty"`
+	// NameTruncated says that the name was read from an MRZ whose name
+	// field is full to its last character: ICAO 9303 cuts names that do not
+	// fit, so the last given name (the surname's last word when there are
+	// no given names) may be cut short. The matcher then compares that word
+	// by its first letter only.
+	NameTruncated bool `json:"name_truncated,omitempty"`
 }
 
 // FullName returns the traveller's name as one line: Name, or the given

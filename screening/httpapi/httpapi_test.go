@@ -18,6 +18,7 @@ import (
 	"github.com/bordersec/portcullis/screening"
 	"github.com/bordersec/portcullis/screening/httpapi"
 	"github.com/bordersec/portcullis/screening/listfmt/jsonl"
+	"github.com/bordersec/portcullis/screening/mrz"
 	"github.com/bordersec/portcullis/store"
 )
 
@@ -403,6 +404,47 @@ func TestOperatorChangeIsScreenedAtOnce(t *testing.T) {
 	if len(cr.Changes) != 3 || cr.Changes[0].Op != screening.OpCreate || cr.Changes[0].Reason != "test" ||
 		cr.Changes[2].Op != screening.OpDelete || cr.Changes[2].Before == nil || !strings.HasPrefix(cr.Changes[0].Actor, "key:") {
 		t.Fatalf("audit = %+v", cr.Changes)
+	}
+}
+
+// TestScreenCutName screens a name as a full MRZ name field cuts it: the
+// cut word compared whole loses the entry; marked as cut, directly or by
+// sending the MRZ itself, the traveller is referred.
+func TestScreenCutName(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	entry := `{"id":"OZ-1","names":["OLEKSANDR OLEKSANDROVYCH ZIMINENKO"],"birth_dates":["1969-05-10"],"action":"refer"}`
+	if r := h.do("POST", "/v1/lists/ops/entries", httpapi.RoleOperator, entry); r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	hit := func(r screenReply) bool {
+		for _, h := range r.Hits {
+			if h.EntryID == "OZ-1" {
+				return true
+			}
+		}
+		return false
+	}
+	asRead := `{"surname":"ZIMINENKO","given_names":"OLEKSANDR OLEKSANDR"}`
+	if r := h.screen(asRead); hit(r) {
+		t.Fatalf("the cut name compared whole found the entry (%s): this test no longer needs the flag", r.Decision)
+	}
+	cut := `{"surname":"ZIMINENKO","given_names":"OLEKSANDR OLEKSANDR","name_truncated":true}`
+	if r := h.screen(cut); r.Decision != "REFER" || !hit(r) {
+		t.Fatalf("cut name: %s, hits %+v", r.Decision, r.Hits)
+	}
+	// An identity card's 30 letters cut the patronymic to OLEKSANDR.
+	lines, err := mrz.Build(&mrz.MRZ{Format: mrz.TD1, DocumentCode: "ID", IssuingState: "UKR", Nationality: "UKR",
+		Number: "AB1234567", Primary: "ZIMINENKO", Secondary: "OLEKSANDR OLEKSANDROVYCH",
+		BirthDate: screening.Exact(1969, 5, 10), Sex: screening.GenderMale, ExpiryDate: screening.Exact(2031, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines[2] != "ZIMINENKO<<OLEKSANDR<OLEKSANDR" {
+		t.Fatalf("name line %q: not the cut name this test is about", lines[2])
+	}
+	body, _ := json.Marshal(map[string][]string{"mrz": lines})
+	if r := h.screen(string(body)); r.Decision != "REFER" || !hit(r) {
+		t.Fatalf("cut name from the MRZ: %s, hits %+v", r.Decision, r.Hits)
 	}
 }
 

@@ -276,6 +276,8 @@ func (m *MRZ) Traveller() screening.Traveller {
 		Nationality: Country(m.Nationality),
 		Gender:      m.Sex,
 		Document:    &doc,
+		// A full name field may hold a cut name.
+		NameTruncated: m.NameTruncated,
 	}
 }
 
