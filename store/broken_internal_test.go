@@ -106,3 +106,16 @@ func TestDeleteListIfMatch(t *testing.T) {
 		t.Fatalf("delete with the list's version: %v", err)
 	}
 }
+
+// TestCommitsAreSynced pins what the group commits of decisions and gate
+// events rely on for durability: Badger syncs its logs in every commit.
+func TestCommitsAreSynced(t *testing.T) {
+	db, err := Open(t.TempDir(), &Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.bdb.Opts().SyncWrites {
+		t.Fatal("Badger runs without SyncWrites: a committed group of decisions or events is not on disk when acknowledged")
+	}
+}

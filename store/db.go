@@ -87,6 +87,11 @@ type DB struct {
 // import a crash interrupted, and starts the background cleaner.
 func Open(dir string, opts *Options) (*DB, error) {
 	o := opts.withDefaults()
+	// SyncWrites: Badger syncs its logs (the value log and the memtable's
+	// write-ahead log) before a commit returns, so that a committed group
+	// of decisions or gate events is on disk when it is acknowledged, and
+	// no write sits unsynced in a memtable rotated out before an explicit
+	// Sync (which covers only the active memtable).
 	bo := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{o.Logger}).
 		WithSyncWrites(true).

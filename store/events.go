@@ -280,14 +280,11 @@ func (ev *Events) drain() {
 	}
 }
 
-// writeGroup commits a group of records and syncs them to disk: a gate's
-// answer waits for its record to be durable, and one sync serves the
-// whole group.
+// writeGroup commits a group of records, synced to disk before the commit
+// returns (SyncWrites, see Open): a gate's answer waits for its record to
+// be durable, and one sync serves the whole group.
 func (ev *Events) writeGroup(group []*eventReq) error {
-	if err := ev.commitGroup(group); err != nil {
-		return err
-	}
-	return ev.db.bdb.Sync()
+	return ev.commitGroup(group)
 }
 
 func (ev *Events) commitGroup(group []*eventReq) error {
