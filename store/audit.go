@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 
 	badger "github.com/dgraph-io/badger/v4"
 
@@ -47,6 +48,9 @@ func (db *DB) Changes(ctx context.Context, f screening.ChangeFilter, fn func(*sc
 			return errStop
 		}
 		return nil
+	}
+	if f.AfterSeq == math.MaxUint64 {
+		return nil // nothing comes after the last sequence number
 	}
 	err := db.bdb.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})

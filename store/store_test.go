@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -382,6 +383,11 @@ func TestChangesFeedOfLargeImport(t *testing.T) {
 	want := map[string]int{"1 import": 1, "1 create": n, "2 import": 1, "2 update": n / 4, "2 delete": n / 2}
 	if !reflect.DeepEqual(ops, want) {
 		t.Fatalf("changes by op = %v, want %v", ops, want)
+	}
+	if err := db.Changes(ctx, screening.ChangeFilter{AfterSeq: math.MaxUint64}, func(c *screening.Change) error {
+		return fmt.Errorf("change %d after the last sequence number", c.Seq)
+	}); err != nil {
+		t.Fatal(err)
 	}
 	got := 0
 	if err := db.Changes(ctx, screening.ChangeFilter{Limit: 1234}, func(*screening.Change) error { got++; return nil }); err != nil || got != 1234 {
