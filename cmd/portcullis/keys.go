@@ -36,6 +36,13 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 	if *keyFile == "" {
 		*keyFile = filepath.Join(*data, "keys.json")
 	}
+	if action == "add" || action == "revoke" {
+		unlock, err := lockKeyFile(*keyFile)
+		if err != nil {
+			return fmt.Errorf("keys: %w", err)
+		}
+		defer unlock()
+	}
 	kr, err := httpapi.LoadKeyring(*keyFile)
 	if err != nil {
 		return fmt.Errorf("keys: %w", err)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bordersec/portcullis/screening"
@@ -181,6 +182,41 @@ func TestKeysCommand(t *testing.T) {
 	}
 	if _, _, err := call(t, "", "keys", "--data", data, "add", "--role", "carrier", "--ports", "LHR"); !errors.Is(err, errUsage) {
 		t.Fatalf("--ports on a carrier key: %v", err)
+	}
+}
+
+// TestKeysAddedAtOnce adds keys from several commands at once: each
+// command's change is in the file, none saved over by another.
+func TestKeysAddedAtOnce(t *testing.T) {
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "keys.json"), []byte(`{"keys":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const n = 12
+	ids := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key, _, err := call(t, "", "keys", "--data", data, "add", "--role", "gate")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids <- key[4:12]
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	out, _, err := call(t, "", "keys", "--data", data, "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range ids {
+		if !strings.Contains(out, id) {
+			t.Errorf("key %s was added but is not in the file", id)
+		}
 	}
 }
 
