@@ -242,8 +242,9 @@ type scratch struct {
 	sigAlways int
 	batch     []pent
 	sink      uint32
-	bcA       []blockCount
-	bcB       []blockCount
+	bcs       [maxQueryBits][]blockCount // per tracked bit (see blockCountsOf)
+	bcDone    uint16
+	pairs     [maxQueryBits][maxQueryBits]pairMemo
 	hits      []hit
 	al        alignScratch
 	lw        [maxWords]*wordInfo
@@ -252,6 +253,7 @@ type scratch struct {
 	pr        pairing
 	cache     formCache
 	lists     []postList
+	walked    listSet // the lists walked in this class
 
 	// exhaustive makes scoreForm compute every word similarity, for the
 	// brute-force scan of the recall test and for explanations.
@@ -352,6 +354,7 @@ func (sc *scratch) begin(ix *Index, p *Prepared, opts SearchOptions) {
 // endForm clears what one spelling of the query left in the scratch.
 func (sc *scratch) endForm() {
 	sc.resetRows()
+	sc.walked.release()
 	for _, r := range sc.visitedList {
 		sc.visited[r/64] = 0
 	}
@@ -558,6 +561,7 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 		if !sc.loose.viable[c][full] {
 			continue
 		}
+		sc.walked.reset()
 		if err := ix.walkClass(c, sc); err != nil {
 			return err
 		}
@@ -821,6 +825,8 @@ func (ix *Index) walkPairs(c, wordCost int, sc *scratch) (bool, error) {
 	}
 	slot := slotOf(sc.p.kind, c)
 	sc.lists = sc.lists[:0]
+	sc.bcDone = 0
+	sc.pairs = [maxQueryBits][maxQueryBits]pairMemo{}
 	type choice struct {
 		word  int // a word to walk, or -1
 		lists []postList
@@ -867,7 +873,7 @@ func (ix *Index) walkPairs(c, wordCost int, sc *scratch) (bool, error) {
 					if set&(1<<bx) == 0 || set&(1<<by) == 0 || qx.initial || qy.initial {
 						continue
 					}
-					if lists, pc, ok := ix.pairLists(qx, qy, slot, bestCost, sc); ok {
+					if lists, pc, ok := ix.pairLists(qx, qy, bx, by, slot, bestCost, sc); ok {
 						best, bestCost = choice{word: -1, lists: lists}, pc
 					}
 				}
@@ -935,85 +941,175 @@ func blockCounts(dst []blockCount, ix *Index, q *qword, slot int) []blockCount {
 	return dst
 }
 
+// pairMemo remembers, within one walk of pair postings, what pairLists
+// found for two tracked query words: minimal sets of query words share
+// pairs of words, and each pair costs map lookups.
+type pairMemo struct {
+	state uint8 // 0: nothing yet; 1: est known; 2: lists and cost known
+	est   int   // the cost of the lookups and of the small blocks' postings
+	cost  int
+	lists []postList
+}
+
+// blockCountsOf returns blockCounts of the query word of tracked bit b
+// for slot, computed once per walk of pair postings.
+func (sc *scratch) blockCountsOf(ix *Index, q *qword, b, slot int) []blockCount {
+	if sc.bcDone&(1<<b) == 0 {
+		sc.bcs[b] = blockCounts(sc.bcs[b][:0], ix, q, slot)
+		sc.bcDone |= 1 << b
+	}
+	return sc.bcs[b]
+}
+
 // pairLists returns lists that together hold every record with a name of
-// slot with words agreeing with both qx and qy: the postings of the words
-// in blocks with few names, and the pair postings of the other blocks,
-// with the cost of reading them. It gives up (ok false) when the cost
-// reaches limit. The lists are in a buffer of the scratch that later calls
-// append to.
-func (ix *Index) pairLists(qx, qy *qword, slot, limit int, sc *scratch) (lists []postList, cost int, ok bool) {
-	sc.bcA = blockCounts(sc.bcA[:0], ix, qx, slot)
-	sc.bcB = blockCounts(sc.bcB[:0], ix, qy, slot)
-	nbigA, nbigB := 0, 0
-	for _, x := range sc.bcA {
-		if x.n > smallBlock {
-			nbigA++
-		} else {
-			cost += x.n
+// slot with words agreeing with both qx and qy (the query words of
+// tracked bits bx and by): the postings of the words in blocks with few
+// names, and the pair postings of the other blocks, with the cost of
+// reading them. It gives up (ok false) when the cost reaches limit. It
+// looks the pair postings up at most once per walk of pair postings
+// (sc.pairs), and only once their estimated cost is under a limit. The
+// lists are in a buffer of the scratch that later calls append to.
+func (ix *Index) pairLists(qx, qy *qword, bx, by, slot, limit int, sc *scratch) (lists []postList, cost int, ok bool) {
+	m := &sc.pairs[bx][by]
+	bcA := sc.blockCountsOf(ix, qx, bx, slot)
+	bcB := sc.blockCountsOf(ix, qy, by, slot)
+	if m.state == 0 {
+		nbigA, nbigB := 0, 0
+		for _, x := range bcA {
+			if x.n > smallBlock {
+				nbigA++
+			} else {
+				m.est += x.n
+			}
 		}
-	}
-	for _, y := range sc.bcB {
-		if y.n > smallBlock {
-			nbigB++
-		} else {
-			cost += y.n
+		for _, y := range bcB {
+			if y.n > smallBlock {
+				nbigB++
+			} else {
+				m.est += y.n
+			}
 		}
+		m.est += nbigA * nbigB * pairLookupCost
+		m.state = 1
 	}
-	cost += nbigA * nbigB * pairLookupCost
-	if cost >= limit {
-		return nil, 0, false
-	}
-	start := len(sc.lists)
-	small := func(q *qword, bc []blockCount) {
-		for _, h := range q.hits {
-			b := ix.block[h.v]
-			for _, x := range bc {
-				if x.b == b && x.n <= smallBlock {
-					if pl := ix.post[h.v].get(slot); len(pl) > 0 {
-						sc.lists = append(sc.lists, pl)
+	if m.state == 1 {
+		if m.est >= limit {
+			return nil, 0, false
+		}
+		start := len(sc.lists)
+		small := func(q *qword, bc []blockCount) {
+			for _, h := range q.hits {
+				b := ix.block[h.v]
+				for _, x := range bc {
+					if x.b == b && x.n <= smallBlock {
+						if pl := ix.post[h.v].get(slot); len(pl) > 0 {
+							sc.lists = append(sc.lists, pl)
+						}
+						break
 					}
-					break
 				}
 			}
 		}
-	}
-	small(qx, sc.bcA)
-	small(qy, sc.bcB)
-	var seen [64]uint64
-	ns := 0
-	for _, a := range sc.bcA {
-		if a.n <= smallBlock {
-			continue
-		}
-		for _, b := range sc.bcB {
-			if b.n <= smallBlock {
+		small(qx, bcA)
+		small(qy, bcB)
+		cost := m.est
+		var seen [64]uint64
+		ns := 0
+		for _, a := range bcA {
+			if a.n <= smallBlock {
 				continue
 			}
-			k := pairKey(a.b, b.b, slot)
-			if slices.Contains(seen[:ns], k) {
-				continue
-			}
-			if ns < len(seen) {
-				seen[ns] = k
-				ns++
-			}
-			if pl := ix.pairs[k]; len(pl) > 0 {
-				sc.lists = append(sc.lists, pl)
-				cost += len(pl)
+			for _, b := range bcB {
+				if b.n <= smallBlock {
+					continue
+				}
+				k := pairKey(a.b, b.b, slot)
+				if slices.Contains(seen[:ns], k) {
+					continue
+				}
+				if ns < len(seen) {
+					seen[ns] = k
+					ns++
+				}
+				if pl := ix.pairs[k]; len(pl) > 0 {
+					sc.lists = append(sc.lists, pl)
+					cost += len(pl)
+				}
 			}
 		}
+		m.cost, m.lists = cost, sc.lists[start:len(sc.lists):len(sc.lists)]
+		m.state = 2
 	}
-	if cost >= limit {
-		sc.lists = sc.lists[:start]
+	if m.cost >= limit {
 		return nil, 0, false
 	}
-	return sc.lists[start:len(sc.lists):len(sc.lists)], cost, true
+	return m.lists, m.cost, true
+}
+
+// listSet is a set of posting lists, by identity: a list that several
+// query words or pairs of words lead to is walked once per class, since
+// walking it again finds nothing new (every record in it is scored or
+// left out by the same bounds).
+type listSet struct {
+	lists []*pent
+	gen   []uint32
+	cur   uint32
+	n     int
+	dirty bool // lists holds pointers to drop when the search ends
+}
+
+const listSetSize = 1 << 10
+
+func (s *listSet) reset() {
+	if s.lists == nil {
+		s.lists = make([]*pent, listSetSize)
+		s.gen = make([]uint32, listSetSize)
+	}
+	s.cur++
+	s.n = 0
+	if s.cur == 0 { // wrapped: clear for real
+		clear(s.gen)
+		s.cur = 1
+	}
+}
+
+// release drops the pointers to lists, so that a pooled scratch does not
+// keep lists the index has since replaced alive.
+func (s *listSet) release() {
+	if s.dirty {
+		clear(s.lists)
+		s.dirty = false
+	}
+}
+
+// add adds a non-empty list and reports whether it was not in the set.
+// When the set is full it reports true: the list is walked again.
+func (s *listSet) add(pl postList) bool {
+	if s.lists == nil {
+		return true
+	}
+	p := &pl[0]
+	h := (uint64(pl[0].rec)*0x9e3779b97f4a7c15 ^ uint64(len(pl))*0xff51afd7ed558ccd) >> 54
+	for i := h; ; i = (i + 1) & (listSetSize - 1) {
+		if s.gen[i] != s.cur {
+			if s.n >= listSetSize/2 {
+				return true
+			}
+			s.lists[i], s.gen[i] = p, s.cur
+			s.n++
+			s.dirty = true
+			return true
+		}
+		if s.lists[i] == p {
+			return false
+		}
+	}
 }
 
 // walkList reads a posting list of class c: each record not yet scored
 // whose years of birth leave it a chance is scored.
 func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
-	if len(pl) == 0 {
+	if len(pl) == 0 || !sc.walked.add(pl) {
 		return nil
 	}
 	sc.nWalked += len(pl)
@@ -1022,6 +1118,14 @@ func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
 	ibFull := sc.loose.ibits[full]
 	thr := sc.opts.Threshold
 	p := sc.p
+	// The bound of a record's evidence depends only on the class of its
+	// years: weigh each class once.
+	var evs, ebs [numYearsClasses]float64
+	var pass [numYearsClasses]bool
+	for k := range pass {
+		evs[k], ebs[k] = p.yearsClassBound(k)
+		pass[k] = !(ubFull-commonness(sc.rar.excessBits(ibFull, ebs[k]))+evs[k] < thr)
+	}
 	for k, e := range pl {
 		if k&(checkEvery-1) == checkEvery-1 {
 			if err := sc.tick(checkEvery); err != nil {
@@ -1032,10 +1136,11 @@ func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
 		if sc.visited[r/64]&(1<<(r%64)) != 0 {
 			continue
 		}
-		ev, eb := p.yearsBound(e.years)
-		if ubFull-commonness(sc.rar.excessBits(ibFull, eb))+ev < thr {
+		yc := p.yearsClass(e.years)
+		if !pass[yc] {
 			continue
 		}
+		ev, eb := evs[yc], ebs[yc]
 		if m := sc.sigMask(e.sig); m != full &&
 			sc.loose.ub[c][m]-commonness(sc.rar.excessBits(sc.loose.ibits[m], eb))+ev < thr {
 			continue
@@ -1168,15 +1273,31 @@ func (ix *Index) scanClass(c int, sc *scratch) error {
 // alone, plus the most nationality and gender could add: the effect and
 // the information.
 func (p *Prepared) yearsBound(yr uint32) (eff, bits float64) {
-	eff, bits = p.maxEvidence, p.maxEvBits
+	return p.yearsClassBound(p.yearsClass(yr))
+}
+
+// The classes of a record's years of birth against the query's date, by
+// what they leave the evidence: the bound depends on the class alone, so
+// that a walk weighs each class once and then only classifies postings.
+const (
+	yearsNoQuery  = iota // the query gives no year
+	yearsNone            // the record gives none
+	yearsSame            // a listed year or range holds the query's
+	yearsNear            // one or two years apart
+	yearsFew             // three or four
+	yearsSeveral         // five to nine
+	yearsConflict        // ten or more
+	numYearsClasses
+)
+
+// yearsClass returns the class of the years of birth yr (lo<<16 | hi, or
+// 0) against the query's date.
+func (p *Prepared) yearsClass(yr uint32) int {
 	if p.dob.IsZero() || p.dob.Year == 0 {
-		return eff, bits
+		return yearsNoQuery
 	}
-	dobBits := maxDOBBits(p.dob)
-	eff -= effDOBExact
-	bits -= dobBits
 	if yr == 0 {
-		return eff, bits
+		return yearsNone
 	}
 	lo, hi := int(yr>>16), int(yr&0xffff)
 	qlo, qhi := p.dob.Year, max(p.dob.Year, p.dob.ToYear)
@@ -1189,15 +1310,39 @@ func (p *Prepared) yearsBound(yr uint32) (eff, bits float64) {
 	}
 	switch {
 	case gap == 0:
-		return eff + effDOBExact, bits + dobBits
+		return yearsSame
 	case gap <= 2:
-		return eff + effDOBNearDay, bits + min(dobBits, dobBitsMonth)
+		return yearsNear
 	case gap < 5:
-		return eff + effDOBFewYears, bits
+		return yearsFew
 	case gap < 10:
-		return eff + effDOBSeveralYears, bits
+		return yearsSeveral
 	}
-	return eff + effDOBConflict, bits
+	return yearsConflict
+}
+
+// yearsClassBound is yearsBound for a class of years.
+func (p *Prepared) yearsClassBound(class int) (eff, bits float64) {
+	eff, bits = p.maxEvidence, p.maxEvBits
+	if class == yearsNoQuery {
+		return eff, bits
+	}
+	dobBits := maxDOBBits(p.dob)
+	eff -= effDOBExact
+	bits -= dobBits
+	switch class {
+	case yearsSame:
+		return eff + effDOBExact, bits + dobBits
+	case yearsNear:
+		return eff + effDOBNearDay, bits + min(dobBits, dobBitsMonth)
+	case yearsFew:
+		return eff + effDOBFewYears, bits
+	case yearsSeveral:
+		return eff + effDOBSeveralYears, bits
+	case yearsConflict:
+		return eff + effDOBConflict, bits
+	}
+	return eff, bits
 }
 
 // evidenceOf returns the evidence of record r, its effect and
