@@ -56,6 +56,8 @@ type Index struct {
 	// pairs holds, for two blocks and a slot, the records with a name of
 	// that slot holding words of both blocks.
 	pairs map[uint64]postList
+	// pairFilter has the bit of every key pairs has held (see pairMay).
+	pairFilter []uint64
 
 	matches matchCache
 
@@ -580,8 +582,34 @@ func (ix *Index) forEachPosting(id uint32, f func(*postList)) {
 			delete(ix.pairs, k)
 		} else {
 			ix.pairs[k] = pl
+			ix.setPairFilter(k)
 		}
 	}
+}
+
+// pairFilterBits is log2 of the number of bits of the pair filter: 2 MiB,
+// about twenty bits a key for the 750,000 keys of a million names.
+const pairFilterBits = 24
+
+// setPairFilter marks pair key k in the filter. Bits are never cleared: a
+// key deleted since only costs its lookup.
+func (ix *Index) setPairFilter(k uint64) {
+	if ix.pairFilter == nil {
+		ix.pairFilter = make([]uint64, 1<<pairFilterBits/64)
+	}
+	b := k >> (64 - pairFilterBits)
+	ix.pairFilter[b/64] |= 1 << (b % 64)
+}
+
+// pairMay reports whether pairs may hold key k: half the pair keys a
+// search looks up are not there, and the filter answers for most of them
+// in one read instead of a map lookup's several.
+func (ix *Index) pairMay(k uint64) bool {
+	if ix.pairFilter == nil {
+		return false
+	}
+	b := k >> (64 - pairFilterBits)
+	return ix.pairFilter[b/64]&(1<<(b%64)) != 0
 }
 
 func insertPosting(pl *postList, e pent) {

@@ -1031,6 +1031,9 @@ func (ix *Index) pairLists(qx, qy *qword, bx, by, slot, limit int, sc *scratch) 
 					seen[ns] = k
 					ns++
 				}
+				if !ix.pairMay(k) {
+					continue
+				}
 				if pl := ix.pairs[k]; len(pl) > 0 {
 					sc.lists = append(sc.lists, pl)
 					cost += len(pl)
@@ -1238,7 +1241,12 @@ func (ix *Index) scoreBatch(sc *scratch) error {
 	for i, e := range b {
 		offs[i] = ix.roff[e.rec]
 	}
+	// The length of each record's data, then its last word: a record's
+	// names often span two cache lines.
 	var x uint32
+	for i := range b {
+		offs[i] += 1 + ix.rdata[offs[i]]
+	}
 	for i := range b {
 		x += ix.rdata[offs[i]]
 	}
