@@ -338,6 +338,11 @@ func (sc *scratch) begin(ix *Index, p *Prepared, opts SearchOptions) {
 	sc.hits = sc.hits[:0]
 	sc.nWalked, sc.nTouched, sc.nScored = 0, 0, 0
 	sc.work = 0
+	sc.fit(ix)
+}
+
+// fit sizes the scratch's per-word and per-record tables for ix.
+func (sc *scratch) fit(ix *Index) {
 	if n := len(ix.words); len(sc.rowOf) < n {
 		old := len(sc.rowOf)
 		sc.rowOf = append(sc.rowOf, make([]int32, n+n/4-old)...)

@@ -205,9 +205,31 @@ func (e *Engine) Open(ctx context.Context) error {
 	}
 	e.ready.Store(true)
 	e.log.Info("watchlists loaded", "entries", n, "seconds", time.Since(start).Seconds())
-	e.wg.Add(1)
+	e.wg.Add(2)
 	go e.follow()
+	go e.warm()
 	return nil
+}
+
+// warm fills the matcher's cache of word matches in the background, so
+// that the first travellers after a start are not the slowest screened.
+func (e *Engine) warm() {
+	defer e.wg.Done()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-e.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	start := time.Now()
+	n, err := e.idx.Warm(ctx, matcher.DefaultWarmWords)
+	if err != nil {
+		return // stopped
+	}
+	e.log.Info("matcher warmed", "words", n, "seconds", time.Since(start).Seconds())
 }
 
 // Close stops following the change feed.
