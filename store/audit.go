@@ -101,7 +101,11 @@ func stagedChanges(ctx context.Context, txn *badger.Txn, imp *screening.Change, 
 			return err
 		}
 		key := it.Item().Key()
-		err := it.Item().Value(func(chunk []byte) error {
+		err := it.Item().Value(func(v []byte) error {
+			chunk, err := unpackChunk(v)
+			if err != nil {
+				return fmt.Errorf("read audit record %q: %w", key, err)
+			}
 			for len(chunk) > 0 {
 				line := chunk
 				if i := bytes.IndexByte(chunk, '\n'); i >= 0 {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
+	"github.com/klauspost/compress/s2"
 
 	"github.com/bordersec/portcullis/screening"
 )
@@ -145,6 +146,7 @@ type importer struct {
 	seen    map[string]int
 	staged  int    // chunks of staged records written
 	chunk   []byte // staged records not yet written
+	zbuf    []byte // packChunk's work space
 	sum     screening.ImportSummary
 }
 
@@ -365,15 +367,45 @@ func (imp *importer) stage(op screening.Op, id string, before *screening.Entry, 
 // one record, as stores before chunking wrote, reads the same way.
 const stagedChunkBytes = 64 << 10
 
-// flushStaged writes the staged records not yet written as one chunk.
+// flushStaged writes the staged records not yet written as one chunk,
+// compressed (see packChunk).
 func (imp *importer) flushStaged() error {
 	if len(imp.chunk) == 0 {
 		return nil
 	}
 	imp.staged++
-	err := imp.wb.Set(stagedKey(imp.gen, imp.staged), imp.chunk)
-	imp.chunk = make([]byte, 0, stagedChunkBytes+stagedChunkBytes/4)
-	return err
+	var packed []byte
+	packed, imp.zbuf = packChunk(imp.chunk, imp.zbuf)
+	imp.chunk = imp.chunk[:0]
+	return imp.wb.Set(stagedKey(imp.gen, imp.staged), packed)
+}
+
+// chunkS2 begins a chunk of staged records compressed with S2. A chunk
+// without it holds the JSON records as they are (it begins with '{').
+const chunkS2 = 0x01
+
+// packChunk compresses a chunk of staged records into a new slice, using
+// buf (returned, perhaps grown) for the work. An import's added entries are
+// written twice, in the generation and in their audit records; S2 makes the
+// second copy about a third of the size, which Badger's log and tables
+// then carry.
+func packChunk(records, buf []byte) (packed, scratch []byte) {
+	if n := s2.MaxEncodedLen(len(records)); cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	enc := s2.Encode(buf[:cap(buf)], records)
+	packed = make([]byte, 1+len(enc))
+	packed[0] = chunkS2
+	copy(packed[1:], enc)
+	return packed, buf
+}
+
+// unpackChunk returns the JSON records of a stored chunk.
+func unpackChunk(v []byte) ([]byte, error) {
+	if len(v) == 0 || v[0] != chunkS2 {
+		return v, nil
+	}
+	return s2.Decode(nil, v[1:])
 }
 
 // flip makes the new generation live in one commit: list metadata, counters,
