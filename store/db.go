@@ -167,7 +167,8 @@ func (db *DB) Version() uint64 {
 //	l/LIST                     list metadata (JSON), naming the live generation
 //	e/LIST/GEN/ID              entry: 0x01, version (uint64), entry JSON
 //	a/SEQ                      audit record (JSON)
-//	x/GEN/N                    per-entry audit records of the import that made GEN
+//	x/GEN/N                    audit records of the import that made GEN: chunks of
+//	                           about 64 KiB of JSON lines, S2-compressed
 //	p/GEN                      an import in progress into GEN (value: list name)
 //	o/LIST/GEN                 a generation no longer live, to be deleted
 var (
