@@ -79,9 +79,11 @@
 // A name read from an MRZ whose name field is full ([Query].Truncated) may
 // end in a word cut short: ICAO 9303 cuts names that do not fit. Compared
 // whole, a cut word costs more than a missing one (OLEKSANDR against
-// OLEKSANDROVYCH), so it is kept as its initial (OLEKSANDR O), or left out
-// with the particles before it (BIN AH, ABD AL HA), unless only initials
-// would be left.
+// OLEKSANDROVYCH), so the name is searched twice, as read and with the cut
+// word kept as its initial (OLEKSANDR O) or left out with the particles
+// before it (BIN AH, ABD AL HA, DE LA CONCEPC); a record keeps its better
+// score. A field can be full without a cut, so the second form only ever
+// adds hits.
 //
 // # Score
 //

@@ -69,34 +69,18 @@ type Query struct {
 	Gender        byte   // 'M', 'F', 'X' or 0
 	// Truncated says that the last word of the name may be cut short: the
 	// name comes from an MRZ whose name field is full to its last
-	// character. The last word of Given (of Family when Given is empty, of
-	// Name when Name is given) is then compared by its first letter only,
-	// as an initial, or left out after a particle.
+	// character. The name is then also searched with the last word of
+	// Given (of Family when Given is empty, of Name when Name is given:
+	// give Name in the MRZ's order) cut to its initial, or left out after
+	// a particle; a record keeps its better score of the two.
 	Truncated bool
 }
 
 func (q *Query) text() string {
-	name := q.Name
-	if name == "" {
-		name = strings.TrimSpace(q.Given + " " + q.Family)
+	if q.Name != "" {
+		return q.Name
 	}
-	if !q.Truncated {
-		return name
-	}
-	cut := cutLastWord(q.Name)
-	if q.Name == "" {
-		given, family := q.Given, q.Family
-		if strings.TrimSpace(given) != "" {
-			given = cutLastWord(given)
-		} else {
-			family = cutLastWord(family)
-		}
-		cut = strings.TrimSpace(given + " " + family)
-	}
-	if !hasWord(cut) {
-		return name // initials only: the name as read says more
-	}
-	return cut
+	return strings.TrimSpace(q.Given + " " + q.Family)
 }
 
 // WordPair is one word of the query name and the listed word it was

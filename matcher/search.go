@@ -75,7 +75,7 @@ func Prepare(q Query) (*Prepared, error) {
 		return nil, fmt.Errorf("query kind %d: %w", q.Kind, ErrBadKind)
 	}
 	p := &Prepared{kind: q.Kind, dob: q.BirthDate, nat: strings.ToUpper(strings.TrimSpace(q.Nationality)), gender: q.Gender}
-	for _, nf := range nameForms(q.text(), q.Kind) {
+	for _, nf := range queryForms(q) {
 		usable := false
 		for _, w := range nf.words {
 			if !w.initial {

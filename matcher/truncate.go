@@ -6,6 +6,54 @@ import (
 	"unicode/utf8"
 )
 
+// queryForms returns the spellings of q's name to search: the name as
+// given and, when its last word may have been cut short (Query.Truncated),
+// the name with that word cut as cutLastWord does. A record keeps its best
+// score over the forms, so the cut form can only add hits.
+func queryForms(q Query) []nameForm {
+	forms := nameForms(q.text(), q.Kind)
+	cut, ok := q.cutText()
+	if !ok {
+		return forms
+	}
+next:
+	for _, nf := range nameForms(cut, q.Kind) {
+		for _, f := range forms {
+			if f.text == nf.text {
+				continue next
+			}
+		}
+		forms = append(forms, nf)
+	}
+	return forms
+}
+
+// cutText returns q's name with its last word cut (see cutLastWord): the
+// last given name, or the surname's last word when there are no given
+// names, or Name's last word. ok is false when q is not marked as cut,
+// when the cut changes nothing, or when it would leave no word but
+// particles and initials.
+func (q *Query) cutText() (cut string, ok bool) {
+	if !q.Truncated {
+		return "", false
+	}
+	if q.Name != "" {
+		cut = cutLastWord(q.Name)
+	} else {
+		given, family := q.Given, q.Family
+		if strings.TrimSpace(given) != "" {
+			given = cutLastWord(given)
+		} else {
+			family = cutLastWord(family)
+		}
+		cut = strings.TrimSpace(given + " " + family)
+	}
+	if !hasWord(cut) || cut == q.text() {
+		return "", false
+	}
+	return cut, true
+}
+
 // cutLastWord rewrites a name whose last word may have been cut short, as
 // ICAO 9303 cuts names too long for an MRZ's name field. A cut word
 // compared whole scores worse than a missing one (OLEKSANDR against
@@ -13,34 +61,44 @@ import (
 // letter, an initial, which agrees with every word it begins. After a
 // particle the initial would join the particle (BIN A as BINA) and stand
 // for nothing, so the cut word goes with the particles before it (BIN AH,
-// ABD AL HA). Nothing goes that would leave the name empty.
+// ABD AL HA, DE LA CONCEPC). A word that does not begin with a Latin letter
+// is left whole: its initial would be transliterated into letters that do
+// not stand for an initial (Щ as SHCH). An MRZ is always in Latin letters.
 func cutLastWord(name string) string {
 	end := trimSeparators(name, len(name))
 	start := wordStart(name, end)
 	last := name[start:end]
-	if last == "" {
+	i := strings.IndexFunc(last, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	if i < 0 {
 		return name
 	}
-	// Drop the particles before the cut word, keeping at least one word.
-	rest := trimSeparators(name, start)
-	dropped := false
+	first, n := utf8.DecodeRuneInString(last[i:])
+	if !unicode.Is(unicode.Latin, first) && !unicode.IsDigit(first) {
+		return name
+	}
+	// Drop the particles before the cut word, and the cut word with them.
+	rest, dropped := trimSeparators(name, start), false
 	for rest > 0 {
 		ps := wordStart(name, rest)
-		prev := strings.ToUpper(name[ps:rest])
-		before := trimSeparators(name, ps)
-		if !(particles[prev] || abdPrefixes[prev]) || before == 0 {
+		if !isParticleWord(name[ps:rest]) {
 			break
 		}
-		rest, dropped = before, true
+		rest, dropped = trimSeparators(name, ps), true
 	}
 	if dropped {
 		return name[:rest]
 	}
-	first, n := utf8.DecodeRuneInString(last)
-	if n == len(last) {
+	if i+n == len(last) {
 		return name // already an initial
 	}
 	return name[:start] + string(first)
+}
+
+// isParticleWord reports whether w is a particle, an article or a form of
+// ABD, which join the word after them.
+func isParticleWord(w string) bool {
+	w = strings.ToUpper(w)
+	return particles[w] || coreParticles[w] || abdPrefixes[w]
 }
 
 // trimSeparators returns where s[:end] ends without the separators at its
@@ -68,21 +126,25 @@ func wordStart(s string, end int) int {
 	return end
 }
 
-// isWordRune reports whether r is part of a word: a letter, a mark or a
-// digit. Spaces, hyphens, apostrophes and MRZ fillers separate words.
+// isWordRune reports whether r belongs to a word as the matcher splits
+// names (splitWords): letters, digits and marks, and the apostrophes and
+// format characters it drops from inside a word (O'BRIEN is one word).
+// Spaces, hyphens and MRZ fillers separate words.
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) ||
+		isApostrophe(r) || unicode.Is(unicode.Cf, r)
 }
 
-// hasWord reports whether name has a word of two letters or more.
+// hasWord reports whether name has a word of two letters or more that is
+// not a particle.
 func hasWord(name string) bool {
-	n := 0
-	for _, r := range name {
-		if !isWordRune(r) {
-			n = 0
-		} else if n++; n == 2 {
+	for end := trimSeparators(name, len(name)); end > 0; {
+		start := wordStart(name, end)
+		w := name[start:end]
+		if utf8.RuneCountInString(w) >= 2 && !isParticleWord(w) {
 			return true
 		}
+		end = trimSeparators(name, start)
 	}
 	return false
 }

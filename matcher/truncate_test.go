@@ -52,3 +52,44 @@ func TestTruncatedMRZNames(t *testing.T) {
 		}
 	}
 }
+
+// TestTruncatedNeverLosesAHit screens full MRZ name fields that were not
+// cut (or were cut where the cut form is poor): marking them as cut must
+// not lose a listed person found by the name as read.
+func TestTruncatedNeverLosesAHit(t *testing.T) {
+	dob := matcher.Date{Year: 1971, Month: 3, Day: 4}
+	for _, c := range []struct {
+		mrz, listed, family, given string
+	}{
+		// exact fit: nothing was cut, but the field is full
+		{"GARCIA<LOPEZ<<MARIA<DE<LA<CRUZ", "MARIA DE LA CRUZ GARCIA LOPEZ", "GARCIA LOPEZ", "MARIA DE LA CRUZ"},
+		// cut after DE LA: LA is not a particle, so DE LA C is left
+		{"HERNANDEZ<<MARIA<DE<LA<CONCEPC", "MARIA DE LA CONCEPCION HERNANDEZ", "HERNANDEZ", "MARIA DE LA CONCEPC"},
+		// cut word after a leading particle: ABU A (the BINA case the cut avoids)
+		{"AL<HASHIMI<AZZAM<<ABU<ABDULLAH", "ABU ABDULLAH AL-HASHIMI AZZAM", "AL HASHIMI AZZAM", "ABU ABDULLAH"},
+		// a cut ABD AL name: ABD is left to join the surname (ABDRAHMAN)
+		{"RAHMANZADEH<<ABD<AL<HAKIMULLAH", "ABD AL HAKIMULLAH RAHMANZADEH", "RAHMANZADEH", "ABD AL HAKIMULLAH"},
+		// no secondary identifier: the query becomes the particle VAN
+		{"VAN<DER<MEERSCHAUTERBERGHENSEN", "VAN DER MEERSCHAUTERBERGHENSEN", "VAN DER MEERSCHAUTERBERGHENSEN", ""},
+	} {
+		if len(c.mrz) != 30 {
+			t.Fatalf("%s: %d letters, not a full TD1 field", c.mrz, len(c.mrz))
+		}
+		ix := matcher.NewIndex(matcher.Options{})
+		if err := ix.Upsert(matcher.Record{Key: "k", Kind: matcher.Person, BirthDates: []matcher.Date{dob},
+			Names: []matcher.RecordName{{Full: c.listed}}}); err != nil {
+			t.Fatal(err)
+		}
+		found := func(truncated bool) bool {
+			ms, err := ix.Search(matcher.Query{Kind: matcher.Person, Family: c.family, Given: c.given,
+				BirthDate: dob, Truncated: truncated}, matcher.SearchOptions{})
+			if err != nil {
+				t.Fatalf("%s: %v", c.mrz, err)
+			}
+			return len(ms) > 0
+		}
+		if found(false) && !found(true) {
+			t.Errorf("%s (listed %s): found as read, missed with Truncated", c.mrz, c.listed)
+		}
+	}
+}

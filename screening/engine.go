@@ -232,7 +232,8 @@ func (e *Engine) warm() {
 	e.log.Info("matcher warmed", "words", n, "seconds", time.Since(start).Seconds())
 }
 
-// Close stops following the change feed.
+// Close stops following the change feed and the matcher's warm-up, and
+// waits for both.
 func (e *Engine) Close() error {
 	select {
 	case <-e.stop:

@@ -17,8 +17,9 @@ type Traveller struct {
 	// NameTruncated says that the name was read from an MRZ whose name
 	// field is full to its last character: ICAO 9303 cuts names that do not
 	// fit, so the last given name (the surname's last word when there are
-	// no given names) may be cut short. The matcher then compares that word
-	// by its first letter only.
+	// no given names; Name's last word, so give Name in the MRZ's order)
+	// may be cut short. The matcher then also searches the name with that
+	// word cut to its initial.
 	NameTruncated bool `json:"name_truncated,omitempty"`
 }
 

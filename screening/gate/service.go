@@ -451,7 +451,7 @@ func (d *decision) identity(p *prepared) screening.Document {
 
 func sameTraveller(a, b *screening.Traveller) bool {
 	if a.Surname != b.Surname || a.GivenNames != b.GivenNames || a.BirthDate != b.BirthDate ||
-		a.Nationality != b.Nationality || a.Gender != b.Gender {
+		a.Nationality != b.Nationality || a.Gender != b.Gender || a.NameTruncated != b.NameTruncated {
 		return false
 	}
 	if (a.Document == nil) != (b.Document == nil) {
