@@ -15,15 +15,15 @@ const warmBatch = 64
 
 // Warm fills the cache of word matches (which listed words agree with a
 // word, and how well) for the listed words that most names are made of,
-// the most frequent first, up to max words and at most half the cache. A
+// the most frequent first, up to limit words and at most half the cache. A
 // query word whose matches are not cached costs a search tens of
 // microseconds to look up; after a start every word is uncached, so the
 // first queries are the slowest. Warm takes the read lock a few words at a
 // time: searches and updates go on meanwhile. It returns how many words it
 // looked up, and ctx's error if ctx ended first. Scores are the same warm
 // or not.
-func (ix *Index) Warm(ctx context.Context, max int) (int, error) {
-	max = min(max, maxMatchCache/2)
+func (ix *Index) Warm(ctx context.Context, limit int) (int, error) {
+	limit = max(0, min(limit, maxMatchCache/2))
 	ix.mu.RLock()
 	type wc struct {
 		v uint32
@@ -37,7 +37,7 @@ func (ix *Index) Warm(ctx context.Context, max int) (int, error) {
 	}
 	ix.mu.RUnlock()
 	slices.SortFunc(order, func(a, b wc) int { return int(b.c - a.c) })
-	order = order[:min(len(order), max)]
+	order = order[:min(len(order), limit)]
 
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)

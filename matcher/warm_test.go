@@ -76,6 +76,9 @@ func TestWarmDuringUpdates(t *testing.T) {
 	if err := big.UpsertAll(syntheticRecords(500), 2); err != nil {
 		t.Fatal(err)
 	}
+	if n, err := big.Warm(context.Background(), -1); n != 0 || err != nil {
+		t.Fatalf("Warm of -1 words: %d, %v; want none", n, err)
+	}
 	if _, err := big.Warm(ctx, matcher.DefaultWarmWords); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Warm with an ended context: %v, want context.Canceled", err)
 	}

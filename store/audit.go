@@ -49,13 +49,14 @@ func (db *DB) Changes(ctx context.Context, f screening.ChangeFilter, fn func(*sc
 		}
 		return nil
 	}
-	if f.AfterSeq == math.MaxUint64 {
-		return nil // nothing comes after the last sequence number
+	first, ok := firstAfter(f.AfterSeq)
+	if !ok {
+		return nil
 	}
 	err := db.bdb.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})
 		defer it.Close()
-		for it.Seek(auditKey(f.AfterSeq + 1)); it.Valid(); it.Next() {
+		for it.Seek(auditKey(first)); it.Valid(); it.Next() {
 			if err := ctxErr(ctx); err != nil {
 				return err
 			}
@@ -150,6 +151,15 @@ func stagedRecord(imp *screening.Change, b []byte) (*screening.Change, error) {
 	}
 	return &screening.Change{Seq: imp.Seq, Version: imp.Version, Time: imp.Time, Actor: imp.Actor,
 		Op: s.Op, List: imp.List, ID: s.ID, Reason: imp.Reason, Before: s.Before, After: after}, nil
+}
+
+// firstAfter returns the first audit sequence number after seq; ok is
+// false when nothing can come after it.
+func firstAfter(seq uint64) (first uint64, ok bool) {
+	if seq == math.MaxUint64 {
+		return 0, false
+	}
+	return seq + 1, true
 }
 
 // ChangesAfter calls fn with every change after the audit sequence number

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bordersec/portcullis/screening"
 )
@@ -117,5 +119,14 @@ func TestCommitsAreSynced(t *testing.T) {
 	defer db.Close()
 	if !db.bdb.Opts().SyncWrites {
 		t.Fatal("Badger runs without SyncWrites: a committed group of decisions or events is not on disk when acknowledged")
+	}
+	if got := db.bdb.Opts().ValueThreshold; got != valueThreshold {
+		t.Fatalf("value threshold %d, want %d", got, valueThreshold)
+	}
+	// A record that would go to the value log, whose sync errors Badger
+	// only logs, is refused rather than acknowledged.
+	big := &screening.DecisionRecord{ID: screening.NewDecisionID(time.Now()), Reasons: []string{strings.Repeat("x", valueThreshold)}}
+	if err := db.RecordDecision(context.Background(), big); err == nil {
+		t.Fatal("a decision record over the value threshold was written")
 	}
 }

@@ -100,7 +100,12 @@ func Open(dir string, opts *Options) (*DB, error) {
 		WithNumGoroutines(4).
 		WithCompression(options.Snappy).
 		WithBlockCacheSize(int64(o.BlockCacheMB) << 20).
-		WithMetricsEnabled(false)
+		WithMetricsEnabled(false).
+		// Values under the threshold live in the write-ahead log, which
+		// SyncWrites syncs before a commit returns; larger ones go to the
+		// value log, whose sync errors Badger only logs. Every value the
+		// store writes (entries, decisions, gate events) is far smaller.
+		WithValueThreshold(valueThreshold)
 	if o.InMemory {
 		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
 	}
@@ -158,6 +163,10 @@ func (db *DB) Version() uint64 {
 	defer db.wmu.Unlock()
 	return db.version
 }
+
+// valueThreshold is Badger's value threshold, pinned (it is Badger's
+// default): see Open.
+const valueThreshold = 1 << 20
 
 // Key layout. Every key is ASCII; numbers are 16 hex digits so that they sort.
 //
@@ -419,8 +428,19 @@ func (db *DB) update(fn func(txn *badger.Txn) error) error {
 	if err := db.writable(); err != nil {
 		return err
 	}
-	if err := db.bdb.Update(fn); err != nil {
-		return err
+	var fnErr error
+	if err := db.bdb.Update(func(txn *badger.Txn) error {
+		fnErr = fn(txn)
+		return fnErr
+	}); err != nil {
+		if fnErr != nil {
+			return err // nothing was written
+		}
+		// The commit failed, perhaps in its sync, after Badger may have
+		// applied the write in memory: the counters cannot be trusted.
+		db.broken.Store(&err)
+		db.log.Error("store: a commit failed; watchlist writes are refused until the store is reopened", "err", err)
+		return fmt.Errorf("%w: %v", ErrBroken, err)
 	}
 	err := db.bdb.Sync()
 	if err == nil && syncFault != nil {

@@ -26,6 +26,19 @@ type decisionReq struct {
 	done     chan error
 }
 
+// marshalRecord encodes a decision or gate event record, refusing one too
+// large to be written durably (see valueThreshold).
+func marshalRecord(rec any) ([]byte, error) {
+	val, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	if len(val) >= valueThreshold {
+		return nil, fmt.Errorf("record of %d bytes: records must be under %d bytes", len(val), valueThreshold)
+	}
+	return val, nil
+}
+
 // RecordDecision writes a decision's audit record and returns once it is on
 // disk. Concurrent calls are written together in one synced commit (group
 // commit), so recording costs one fsync per group, not per decision.
@@ -33,7 +46,7 @@ func (db *DB) RecordDecision(ctx context.Context, rec *screening.DecisionRecord)
 	if err := screening.ValidateDecisionID(rec.ID); err != nil {
 		return fmt.Errorf("record decision: %w", err)
 	}
-	val, err := json.Marshal(rec)
+	val, err := marshalRecord(rec)
 	if err != nil {
 		return fmt.Errorf("record decision %s: %w", rec.ID, err)
 	}
@@ -68,7 +81,7 @@ func (db *DB) RecordDecisions(ctx context.Context, recs []*screening.DecisionRec
 		if err := screening.ValidateDecisionID(rec.ID); err != nil {
 			return fmt.Errorf("record decisions: %w", err)
 		}
-		val, err := json.Marshal(rec)
+		val, err := marshalRecord(rec)
 		if err != nil {
 			return fmt.Errorf("record decision %s: %w", rec.ID, err)
 		}

@@ -849,11 +849,15 @@ func writeDocAudit(txn *badger.Txn, rec *docAuditRecord) error {
 // and after a single change (nil for an import, whose record has the
 // counts in Change.Import).
 func (d *Documents) Changes(ctx context.Context, f screening.ChangeFilter, fn func(c *screening.Change, before, after *screening.DocumentEntry) error) error {
+	first, ok := firstAfter(f.AfterSeq)
+	if !ok {
+		return nil
+	}
 	n := 0
 	err := d.db.bdb.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})
 		defer it.Close()
-		for it.Seek(auditKey(f.AfterSeq + 1)); it.Valid(); it.Next() {
+		for it.Seek(auditKey(first)); it.Valid(); it.Next() {
 			if err := ctxErr(ctx); err != nil {
 				return err
 			}

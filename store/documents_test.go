@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -677,5 +678,21 @@ func TestFilterSavedAfterRemoval(t *testing.T) {
 	_, docs, _ = openDocs(t, dir, nil)
 	if st := docs.Stats(); st.Filter.State != "loaded" || st.Documents != 99 {
 		t.Fatalf("after a removal and a restart: %+v, want the filter loaded", st)
+	}
+}
+
+// TestDocumentChangesAfterLast: the document audit feed after the
+// last sequence number is empty, as the watchlist feed's now is.
+func TestDocumentChangesAfterLast(t *testing.T) {
+	ctx := context.Background()
+	_, docs, _ := openDocs(t, "", nil)
+	d := listedDoc("GBR", "P", "123456789", screening.StatusLost)
+	if _, _, err := docs.Put(ctx, &d, screening.WriteOptions{Actor: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := docs.Changes(ctx, screening.ChangeFilter{AfterSeq: math.MaxUint64}, func(c *screening.Change, _, _ *screening.DocumentEntry) error {
+		return fmt.Errorf("change %d after the last sequence number", c.Seq)
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

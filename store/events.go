@@ -187,7 +187,7 @@ func (ev *Events) Record(ctx context.Context, r *gate.Record) error {
 	if r.Gate == "" || bytes.IndexByte([]byte(r.Gate), '/') >= 0 {
 		return fmt.Errorf("record gate event %s: gate %q", r.ID, r.Gate)
 	}
-	val, err := json.Marshal(r)
+	val, err := marshalRecord(r)
 	if err != nil {
 		return fmt.Errorf("record gate event %s: %w", r.ID, err)
 	}
