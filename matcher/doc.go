@@ -186,8 +186,9 @@
 // Postings are kept per block (the Double Metaphone code of a word, its
 // skeleton when it has no vowels, its first letter for initials) and per
 // name-length class (names of 1 to 5 words, and 6 or more): sorted lists
-// of record numbers, with a bitset over all records when a list holds
-// more than one record in 128. A search first computes, for each class
+// of record numbers, each with the record's years of birth and a
+// signature of its words' blocks; a list of 512 records or more is split
+// by first year of birth. A search first computes, for each class
 // and each set of query words, an upper bound on the name score of a
 // listed name that agrees with those words only; a listed word that
 // agrees with a common query word is itself weighed as common. The sets
@@ -195,11 +196,11 @@
 // are viable. It then walks the postings of the fewest, rarest query words
 // that every viable set contains (so MUHAMMAD, ALI and KHAN are walked only
 // when nothing rarer will do), tests the other words for each record
-// reached (by walking their short lists, or by bitset or binary search),
-// bounds the evidence from a compact array of years of birth, and scores
-// only the records still viable, caching the score of names it has
-// already scored. TestIndexRecall compares the index with a scan of every
-// record of the real lists.
+// reached (from the signatures), bounds the evidence from the years of
+// birth (reading, of a split list, only the years that can still reach
+// the threshold), and scores only the records still viable, caching the
+// score of names it has already scored. TestIndexRecall compares the
+// index with a scan of every record of the real lists.
 //
 // An [Index] is safe for concurrent use. Searches share a read lock and
 // run in parallel; [Index.Upsert] and [Index.Remove] normalise outside the

@@ -116,8 +116,138 @@ func (ix *Index) recordSig(id uint32) uint64 {
 	return sig
 }
 
-// postList is a list of postings sorted by record.
-type postList []pent
+// postList is the postings of a word or pair of blocks in one slot. A
+// short list is one slice sorted by record. A list that reaches
+// bandMin postings is split by year of birth (see yearBands): a query
+// with a date of birth then reads only the postings of the years that
+// can still reach the threshold, not the 70 to 90% of a common name's
+// postings that its years rule out.
+type postList struct {
+	ents  []pent     // sorted by record; when banded, the postings no band holds
+	bands *yearBands // nil until the list is long
+}
+
+// yearBands holds the postings of a long list whose records have a first
+// year of birth in [minBandYear, maxBandYear] and span at most
+// maxBandSpan years, one slice per first year, each sorted by record.
+type yearBands struct {
+	first int      // the year of lists[0]
+	lists [][]pent // by first year of birth
+	span  int      // the most years a posting here spans (hi − lo)
+	n     int      // postings in lists
+}
+
+// bandMin is the length at which a list is split by year of birth.
+const bandMin = 512
+
+// The years a band holds: records outside (no year, a year far from any
+// birth, a range of many years) stay in the list's unbanded slice.
+const (
+	minBandYear = 1800
+	maxBandYear = 2100
+	maxBandSpan = 15
+)
+
+// bandYear returns the first year of birth of years (lo<<16 | hi) and
+// whether a band may hold it.
+func bandYear(years uint32) (int, bool) {
+	lo, hi := int(years>>16), int(years&0xffff)
+	return lo, years != 0 && lo >= minBandYear && lo <= maxBandYear && hi-lo <= maxBandSpan
+}
+
+// len returns the number of postings of the list.
+func (pl postList) len() int {
+	if pl.bands == nil {
+		return len(pl.ents)
+	}
+	return len(pl.ents) + pl.bands.n
+}
+
+// id returns the address of one of the list's postings, which no other
+// list shares, or nil when the list is empty.
+func (pl postList) id() *pent {
+	if len(pl.ents) > 0 {
+		return &pl.ents[0]
+	}
+	if pl.bands != nil {
+		for _, b := range pl.bands.lists {
+			if len(b) > 0 {
+				return &b[0]
+			}
+		}
+	}
+	return nil
+}
+
+// insert adds e, or replaces the posting of its record, and splits the
+// list by year once it is long.
+func (pl *postList) insert(e pent) {
+	if pl.bands != nil {
+		if y, ok := bandYear(e.years); ok {
+			pl.bands.insert(y, e)
+			return
+		}
+	}
+	insertPosting(&pl.ents, e)
+	if pl.bands == nil && len(pl.ents) >= bandMin {
+		pl.band()
+	}
+}
+
+// band moves the postings a band may hold into bands.
+func (pl *postList) band() {
+	b := &yearBands{}
+	rest := pl.ents[:0]
+	for _, e := range pl.ents {
+		if y, ok := bandYear(e.years); ok {
+			b.insert(y, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	clear(pl.ents[len(rest):])
+	pl.ents = slices.Clip(rest)
+	pl.bands = b
+}
+
+// delete removes the posting of record id, whose years are years.
+func (pl *postList) delete(id, years uint32) {
+	if pl.bands != nil {
+		if y, ok := bandYear(years); ok {
+			if l := pl.bands.of(y); l != nil && deletePosting(l, id) {
+				pl.bands.n--
+			}
+			return
+		}
+	}
+	deletePosting(&pl.ents, id)
+}
+
+func (b *yearBands) insert(y int, e pent) {
+	if len(b.lists) == 0 {
+		b.first = y
+	}
+	if y < b.first {
+		b.lists = slices.Insert(b.lists, 0, make([][]pent, b.first-y)...)
+		b.first = y
+	}
+	if k := y - b.first; k >= len(b.lists) {
+		b.lists = append(b.lists, make([][]pent, k+1-len(b.lists))...)
+	}
+	l := &b.lists[y-b.first]
+	n := len(*l)
+	insertPosting(l, e)
+	b.n += len(*l) - n
+	b.span = max(b.span, int(e.years&0xffff)-y)
+}
+
+// of returns the band of year y, or nil.
+func (b *yearBands) of(y int) *[]pent {
+	if k := y - b.first; k >= 0 && k < len(b.lists) {
+		return &b.lists[k]
+	}
+	return nil
+}
 
 // wordPostings holds a word's postings for each (kind, class) slot that
 // has any, in slot order.
@@ -128,7 +258,7 @@ type wordPostings struct {
 
 func (wp *wordPostings) get(slot int) postList {
 	if wp.mask&(1<<slot) == 0 {
-		return nil
+		return postList{}
 	}
 	return wp.lists[bits.OnesCount16(wp.mask&(1<<slot-1))]
 }
@@ -138,7 +268,7 @@ func (wp *wordPostings) at(slot int) *postList {
 	i := bits.OnesCount16(wp.mask & (1<<slot - 1))
 	if wp.mask&(1<<slot) == 0 {
 		wp.mask |= 1 << slot
-		wp.lists = slices.Insert(wp.lists, i, nil)
+		wp.lists = slices.Insert(wp.lists, i, postList{})
 	}
 	return &wp.lists[i]
 }
@@ -425,7 +555,7 @@ func (ix *Index) upsertLocked(pr *preparedRecord) error {
 	ix.live[rec.kind]++
 	ix.countWords(id, 1)
 	e := pent{rec: id, years: ix.years[id], sig: ix.recordSig(id)}
-	ix.forEachPosting(id, func(pl *postList) { insertPosting(pl, e) })
+	ix.forEachPosting(id, func(pl *postList) { pl.insert(e) })
 	return nil
 }
 
@@ -443,7 +573,8 @@ func (ix *Index) Remove(key string) bool {
 
 func (ix *Index) removeLocked(id uint32) {
 	rec := &ix.recs[id]
-	ix.forEachPosting(id, func(pl *postList) { deletePosting(pl, id) })
+	years := ix.years[id]
+	ix.forEachPosting(id, func(pl *postList) { pl.delete(id, years) })
 	ix.countWords(id, -1)
 	ix.live[rec.kind]--
 	delete(ix.byKey, rec.key)
@@ -578,7 +709,7 @@ func (ix *Index) forEachPosting(id uint32, f func(*postList)) {
 	for _, k := range pairs {
 		pl := ix.pairs[k]
 		f(&pl)
-		if len(pl) == 0 {
+		if pl.len() == 0 {
 			delete(ix.pairs, k)
 		} else {
 			ix.pairs[k] = pl
@@ -612,7 +743,7 @@ func (ix *Index) pairMay(k uint64) bool {
 	return ix.pairFilter[b/64]&(1<<(b%64)) != 0
 }
 
-func insertPosting(pl *postList, e pent) {
+func insertPosting(pl *[]pent, e pent) {
 	l := *pl
 	if n := len(l); n == 0 || l[n-1].rec < e.rec {
 		*pl = append(l, e)
@@ -626,12 +757,15 @@ func insertPosting(pl *postList, e pent) {
 	*pl = slices.Insert(l, i, e)
 }
 
-func deletePosting(pl *postList, id uint32) {
+// deletePosting removes the posting of record id from pl and reports
+// whether there was one.
+func deletePosting(pl *[]pent, id uint32) bool {
 	l := *pl
 	i, found := slices.BinarySearchFunc(l, id, func(x pent, r uint32) int { return cmpU32(x.rec, r) })
 	if found {
 		*pl = slices.Delete(l, i, i+1)
 	}
+	return found
 }
 
 func cmpU32(a, b uint32) int {

@@ -253,7 +253,9 @@ type scratch struct {
 	pr        pairing
 	cache     formCache
 	lists     []postList
-	walked    listSet // the lists walked in this class
+	wlists    []postList // the lists of a word, for walkWord
+	pairKeys  []uint64   // the pair keys pairLists looks up
+	walked    listSet    // the lists walked in this class
 
 	// exhaustive makes scoreForm compute every word similarity, for the
 	// brute-force scan of the recall test and for explanations.
@@ -477,7 +479,7 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 			if v, ok := ix.vocab[w.vkey]; ok {
 				q.initVoc = int64(v)
 				for c := range q.cost {
-					q.cost[c] = len(ix.post[v].get(slotOf(kind, c)))
+					q.cost[c] = ix.post[v].get(slotOf(kind, c)).len()
 				}
 			}
 			continue
@@ -505,7 +507,7 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 				continue
 			}
 			for c := range q.cost {
-				q.cost[c] += len(wp.get(slotOf(kind, c)))
+				q.cost[c] += wp.get(slotOf(kind, c)).len()
 			}
 		}
 	}
@@ -788,10 +790,8 @@ func (ix *Index) walkClass(c int, sc *scratch) error {
 		if q.initial {
 			continue // walked below
 		}
-		for _, hh := range q.hits {
-			if err := ix.walkList(ix.post[hh.v].get(slot), c, sc); err != nil {
-				return err
-			}
+		if err := ix.walkWord(q, slot, c, sc); err != nil {
+			return err
 		}
 	}
 	if !sc.hasInitial {
@@ -893,20 +893,54 @@ func (ix *Index) walkPairs(c, wordCost int, sc *scratch) (bool, error) {
 	}
 	for _, ch := range choices[:nc] {
 		if ch.word >= 0 {
-			for _, hh := range sc.qw[ch.word].hits {
-				if err := ix.walkList(ix.post[hh.v].get(slot), c, sc); err != nil {
-					return true, err
-				}
+			if err := ix.walkWord(&sc.qw[ch.word], slot, c, sc); err != nil {
+				return true, err
 			}
 			continue
 		}
-		for _, pl := range ch.lists {
-			if err := ix.walkList(pl, c, sc); err != nil {
-				return true, err
-			}
+		if err := ix.walkLists(ch.lists, c, sc); err != nil {
+			return true, err
 		}
 	}
 	return true, nil
+}
+
+// walkWord walks the lists of slot of the words agreeing with q.
+func (ix *Index) walkWord(q *qword, slot, c int, sc *scratch) error {
+	sc.wlists = sc.wlists[:0]
+	for _, hh := range q.hits {
+		if pl := ix.post[hh.v].get(slot); pl.len() > 0 {
+			sc.wlists = append(sc.wlists, pl)
+		}
+	}
+	return ix.walkLists(sc.wlists, c, sc)
+}
+
+// listsAhead is how many lists walkLists fetches together: a walk reads
+// hundreds of short lists, each somewhere else in memory, and the first
+// read of each, one after the other, cost more than reading them.
+const listsAhead = 16
+
+// walkLists walks lists, reading the first posting of listsAhead of them
+// at once so that their cache misses overlap.
+func (ix *Index) walkLists(lists []postList, c int, sc *scratch) error {
+	for len(lists) > 0 {
+		grp := lists[:min(len(lists), listsAhead)]
+		lists = lists[len(grp):]
+		var x uint32
+		for i := range grp {
+			if p := grp[i].id(); p != nil {
+				x += p.rec
+			}
+		}
+		sc.sink += x
+		for _, pl := range grp {
+			if err := ix.walkList(pl, c, sc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // The cost model of a walk, in postings read: looking up a pair posting
@@ -927,20 +961,21 @@ type blockCount struct {
 func blockCounts(dst []blockCount, ix *Index, q *qword, slot int) []blockCount {
 	for _, h := range q.hits {
 		pl := ix.post[h.v].get(slot)
-		if len(pl) == 0 {
+		n := pl.len()
+		if n == 0 {
 			continue
 		}
 		b := ix.block[h.v]
 		found := false
 		for i := range dst {
 			if dst[i].b == b {
-				dst[i].n += len(pl)
+				dst[i].n += n
 				found = true
 				break
 			}
 		}
 		if !found {
-			dst = append(dst, blockCount{b, len(pl)})
+			dst = append(dst, blockCount{b, n})
 		}
 	}
 	return dst
@@ -1007,7 +1042,7 @@ func (ix *Index) pairLists(qx, qy *qword, bx, by, slot, limit int, sc *scratch) 
 				b := ix.block[h.v]
 				for _, x := range bc {
 					if x.b == b && x.n <= smallBlock {
-						if pl := ix.post[h.v].get(slot); len(pl) > 0 {
+						if pl := ix.post[h.v].get(slot); pl.len() > 0 {
 							sc.lists = append(sc.lists, pl)
 						}
 						break
@@ -1020,6 +1055,7 @@ func (ix *Index) pairLists(qx, qy *qword, bx, by, slot, limit int, sc *scratch) 
 		cost := m.est
 		var seen [64]uint64
 		ns := 0
+		sc.pairKeys = sc.pairKeys[:0]
 		for _, a := range bcA {
 			if a.n <= smallBlock {
 				continue
@@ -1036,15 +1072,20 @@ func (ix *Index) pairLists(qx, qy *qword, bx, by, slot, limit int, sc *scratch) 
 					seen[ns] = k
 					ns++
 				}
-				if !ix.pairMay(k) {
-					continue
-				}
-				if pl := ix.pairs[k]; len(pl) > 0 {
-					sc.lists = append(sc.lists, pl)
-					cost += len(pl)
+				if ix.pairMay(k) {
+					sc.pairKeys = append(sc.pairKeys, k)
 				}
 			}
 		}
+		// The filter's answers first, then the map lookups: the
+		// filter's cache misses overlap when nothing waits on them.
+		for _, k := range sc.pairKeys {
+			if pl := ix.pairs[k]; pl.len() > 0 {
+				sc.lists = append(sc.lists, pl)
+				cost += pl.len()
+			}
+		}
+		sc.pairKeys = sc.pairKeys[:0]
 		m.cost, m.lists = cost, sc.lists[start:len(sc.lists):len(sc.lists)]
 		m.state = 2
 	}
@@ -1092,12 +1133,12 @@ func (s *listSet) release() {
 
 // add adds a non-empty list and reports whether it was not in the set.
 // When the set is full it reports true: the list is walked again.
-func (s *listSet) add(pl postList) bool {
+func (s *listSet) add(pl *postList) bool {
 	if s.lists == nil {
 		return true
 	}
-	p := &pl[0]
-	h := (uint64(pl[0].rec)*0x9e3779b97f4a7c15 ^ uint64(len(pl))*0xff51afd7ed558ccd) >> 54
+	p := pl.id()
+	h := (uint64(p.rec)*0x9e3779b97f4a7c15 ^ uint64(pl.len())*0xff51afd7ed558ccd) >> 54
 	for i := h; ; i = (i + 1) & (listSetSize - 1) {
 		if s.gen[i] != s.cur {
 			if s.n >= listSetSize/2 {
@@ -1115,26 +1156,62 @@ func (s *listSet) add(pl postList) bool {
 }
 
 // walkList reads a posting list of class c: each record not yet scored
-// whose years of birth leave it a chance is scored.
+// whose years of birth leave it a chance is scored. Of a list split by
+// year of birth it reads only the years that can leave a chance.
 func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
-	if len(pl) == 0 || !sc.walked.add(pl) {
+	if pl.len() == 0 || !sc.walked.add(&pl) {
 		return nil
 	}
-	sc.nWalked += len(pl)
-	full := 1<<sc.nbits - 1
-	ubFull := sc.loose.ub[c][full]
-	ibFull := sc.loose.ibits[full]
-	thr := sc.opts.Threshold
+	w := listWalk{c: c, full: 1<<sc.nbits - 1}
+	ubFull := sc.loose.ub[c][w.full]
+	ibFull := sc.loose.ibits[w.full]
 	p := sc.p
 	// The bound of a record's evidence depends only on the class of its
 	// years: weigh each class once.
-	var evs, ebs [numYearsClasses]float64
-	var pass [numYearsClasses]bool
-	for k := range pass {
-		evs[k], ebs[k] = p.yearsClassBound(k)
-		pass[k] = !(ubFull-commonness(sc.rar.excessBits(ibFull, ebs[k]))+evs[k] < thr)
+	for k := range w.pass {
+		w.evs[k], w.ebs[k] = p.yearsClassBound(k)
+		w.pass[k] = !(ubFull-commonness(sc.rar.excessBits(ibFull, w.ebs[k]))+w.evs[k] < sc.opts.Threshold)
 	}
-	for k, e := range pl {
+	if err := ix.walkEnts(pl.ents, &w, sc); err != nil {
+		return err
+	}
+	if b := pl.bands; b != nil {
+		lo, hi := p.bandWindow(&w.pass, b.span)
+		lo, hi = max(lo-b.first, 0), min(hi-b.first+1, len(b.lists))
+		if lo >= hi {
+			return ix.scoreBatch(sc)
+		}
+		// Each band is elsewhere in memory: fetch their starts at once.
+		var x uint32
+		for _, l := range b.lists[lo:hi] {
+			if len(l) > 0 {
+				x += l[0].rec
+			}
+		}
+		sc.sink += x
+		for _, l := range b.lists[lo:hi] {
+			if err := ix.walkEnts(l, &w, sc); err != nil {
+				return err
+			}
+		}
+	}
+	return ix.scoreBatch(sc)
+}
+
+// listWalk is what walkList weighs once per list: the evidence bound of
+// each class of years and whether a record of the class can pass.
+type listWalk struct {
+	c, full  int
+	evs, ebs [numYearsClasses]float64
+	pass     [numYearsClasses]bool
+}
+
+// walkEnts reads postings for walkList.
+func (ix *Index) walkEnts(ents []pent, w *listWalk, sc *scratch) error {
+	sc.nWalked += len(ents)
+	p, c, full := sc.p, w.c, w.full
+	thr := sc.opts.Threshold
+	for k, e := range ents {
 		if k&(checkEvery-1) == checkEvery-1 {
 			if err := sc.tick(checkEvery); err != nil {
 				return err
@@ -1145,10 +1222,10 @@ func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
 			continue
 		}
 		yc := p.yearsClass(e.years)
-		if !pass[yc] {
+		if !w.pass[yc] {
 			continue
 		}
-		ev, eb := evs[yc], ebs[yc]
+		ev, eb := w.evs[yc], w.ebs[yc]
 		if m := sc.sigMask(e.sig); m != full &&
 			sc.loose.ub[c][m]-commonness(sc.rar.excessBits(sc.loose.ibits[m], eb))+ev < thr {
 			continue
@@ -1164,7 +1241,30 @@ func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
 			}
 		}
 	}
-	return ix.scoreBatch(sc)
+	return sc.tick(len(ents) & (checkEvery - 1))
+}
+
+// bandWindow returns the first years of birth of the bands of a list
+// (whose postings span at most span years) that walkList must read: those
+// with a record whose class of years passes. A band of year y holds
+// records of years y to y+span, so its nearest record is at least
+// y−qhi or qlo−(y+span) years from the query's years qlo to qhi.
+func (p *Prepared) bandWindow(pass *[numYearsClasses]bool, span int) (lo, hi int) {
+	if p.dob.IsZero() || p.dob.Year == 0 || pass[yearsConflict] {
+		return minBandYear, maxBandYear
+	}
+	// The widest gap of years of a class that passes.
+	gap := -1
+	for c, g := range [...]int{yearsSame: 0, yearsNear: 2, yearsFew: 4, yearsSeveral: 9} {
+		if c >= yearsSame && pass[c] {
+			gap = g
+		}
+	}
+	if gap < 0 {
+		return 1, 0
+	}
+	qlo, qhi := p.dob.Year, max(p.dob.Year, p.dob.ToYear)
+	return qlo - span - gap, qhi + gap
 }
 
 // maxSigBlocks is the most blocks a query word's agreeing words may span
