@@ -1,12 +1,14 @@
 package matcher_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -357,5 +359,25 @@ func TestClearSearchDoesNotAllocate(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() { ix.SearchPrepared(p, matcher.SearchOptions{}, dst) })
 	if allocs != 0 {
 		t.Errorf("clear search: %v allocations per run, want 0", allocs)
+	}
+}
+
+// TestExplanationWithoutEvidence: a hit on the name alone explains its
+// evidence as an empty list, not null, for clients that iterate it.
+func TestExplanationWithoutEvidence(t *testing.T) {
+	ix := matcher.NewIndex(matcher.Options{})
+	if err := ix.Upsert(person("k", "Ivan Petrov")); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := ix.Search(matcher.Query{Kind: matcher.Person, Name: "IVAN PETROV"}, matcher.SearchOptions{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("search: %v, %d hits", err, len(ms))
+	}
+	b, err := json.Marshal(ms[0].Explanation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"evidence":[]`) {
+		t.Fatalf("explanation %s: want \"evidence\":[]", b)
 	}
 }

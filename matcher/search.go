@@ -1876,6 +1876,9 @@ func (ix *Index) explain(p *Prepared, h hit, sc *scratch) Match {
 	for i := range m.Explanation.Evidence {
 		m.Explanation.Evidence[i].Effect = round3(m.Explanation.Evidence[i].Effect)
 	}
+	if m.Explanation.Evidence == nil {
+		m.Explanation.Evidence = []Evidence{} // "evidence": [], not null
+	}
 	m.Strong = h.nameScore >= sc.opts.StrongThreshold && !contradicted
 	return m
 }
