@@ -146,6 +146,10 @@ type Result struct {
 	DocumentVersion  uint64
 	AlgorithmVersion string
 	Elapsed          time.Duration
+	// Screening is the part of Elapsed spent screening the holder against
+	// the watchlists and documents; Recording the part spent waiting for
+	// the event's record to be durable.
+	Screening, Recording time.Duration
 }
 
 // Decide decides one event and returns once its record is durable. An event
@@ -176,7 +180,9 @@ func (s *Service) Decide(ctx context.Context, ev *Event, keyID string) (res *Res
 	d.readBiometrics(ev)
 	doc := d.identity(p)
 	sctx, cancel := context.WithTimeout(ctx, s.deadline)
+	screenStart := time.Now()
 	d.screen(sctx, s.screener, p)
+	screened := time.Since(screenStart)
 	cancel()
 	d.require()
 
@@ -216,9 +222,11 @@ func (s *Service) Decide(ctx context.Context, ev *Event, keyID string) (res *Res
 		WatchlistVersion: d.watchlistVersion, DocumentVersion: d.documentVersion, AlgorithmVersion: d.algorithm,
 		ElapsedMicros: time.Since(start).Microseconds(),
 	}
+	recordStart := time.Now()
 	if err := s.log.Record(ctx, rec); err != nil {
 		return nil, fmt.Errorf("gate: record event %s: %w", rec.ID, err)
 	}
+	res.Screening, res.Recording = screened, time.Since(recordStart)
 	res.Elapsed = time.Since(start)
 	return res, nil
 }

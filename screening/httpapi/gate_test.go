@@ -224,6 +224,24 @@ func TestGateEventDecisions(t *testing.T) {
 	}
 }
 
+// TestGateStageMetrics: /metrics splits a gate event's time between
+// screening the holder and waiting for the durable record.
+func TestGateStageMetrics(t *testing.T) {
+	h := newGateHarness(t, true)
+	if r := h.do("POST", "/v1/gate-events", httpapi.RoleGate, gateEvent(t, alice, "LHR-E01", time.Now(), 0.93)); r.status != 200 {
+		t.Fatalf("gate event: %d %s", r.status, r.body)
+	}
+	m := h.do("GET", "/metrics", httpapi.RoleAuditor, "")
+	for _, want := range []string{
+		`portcullis_gate_stage_duration_seconds_count{stage="screen"} 1`,
+		`portcullis_gate_stage_duration_seconds_count{stage="record"} 1`,
+	} {
+		if !strings.Contains(string(m.body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
 func TestGateEventBadInput(t *testing.T) {
 	h := newGateHarness(t, true)
 	now := time.Now()

@@ -21,6 +21,7 @@ type metrics struct {
 	decisions *prometheus.CounterVec
 	cached    prometheus.Counter
 	changes   *prometheus.CounterVec
+	gateStage *prometheus.HistogramVec
 	handler   fasthttp.RequestHandler
 }
 
@@ -42,10 +43,15 @@ func newMetrics(s *Server) *metrics {
 	m.changes = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "portcullis_watchlist_changes_total", Help: "Watchlist changes made through the API, by operation.",
 	}, []string{"op"})
+	m.gateStage = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "portcullis_gate_stage_duration_seconds",
+		Help:    "Time a gate event spent screening the holder (screen) and waiting for its record to be durable (record).",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
+	}, []string{"stage"})
 	version := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "portcullis_watchlist_version", Help: "The watchlist version the engine screens against.",
 	}, func() float64 { return float64(s.engine.Version()) })
-	m.reg.MustRegister(m.requests, m.latency, m.decisions, m.cached, m.changes, version,
+	m.reg.MustRegister(m.requests, m.latency, m.decisions, m.cached, m.changes, m.gateStage, version,
 		listSizes{s.engine}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	return m
