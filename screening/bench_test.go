@@ -170,7 +170,7 @@ func BenchmarkManifest(b *testing.B) {
 			ps[j] = &t
 		}
 		start := time.Now()
-		e.ScreenMany(ctx, ps)
+		e.ScreenMany(ctx, ps, nil)
 		durs = append(durs, time.Since(start))
 	}
 	reportPercentiles(b, durs)

@@ -785,11 +785,23 @@ type ManifestResult struct {
 	Err      error
 }
 
+// DataQualityDecision is the REFER of a traveller whose data could not be
+// screened, saying why: never CLEAR, never a board.
+func (e *Engine) DataQualityDecision(reason string) *Decision {
+	return &Decision{Outcome: Refer, Hits: []Hit{}, WatchlistVersion: e.version.Load(),
+		AlgorithmVersion: matcher.AlgorithmVersion, Reasons: []string{"data quality: " + reason}}
+}
+
 // ScreenMany screens the passengers of a manifest in parallel, sharing
-// identical name searches. A passenger whose data cannot be screened gets a
-// REFER decision that says why, and an Err (inhibit by default): the rest
-// of the manifest is still answered.
-func (e *Engine) ScreenMany(ctx context.Context, ts []*Traveller) []ManifestResult {
+// identical name searches. check decides whether a passenger's data can be
+// screened (nil: ValidateTraveller; CheckAPIData for advance passenger
+// data); a passenger it refuses is not screened and gets the data-quality
+// REFER (DataQualityDecision) and an Err: the rest of the manifest is
+// still answered.
+func (e *Engine) ScreenMany(ctx context.Context, ts []*Traveller, check func(*Traveller) error) []ManifestResult {
+	if check == nil {
+		check = ValidateTraveller
+	}
 	out := make([]ManifestResult, len(ts))
 	memo := &searchMemo{m: make(map[matcher.Query]*memoEntry, len(ts))}
 	workers := min(len(ts), max(1, runtime.GOMAXPROCS(0)))
@@ -805,11 +817,8 @@ func (e *Engine) ScreenMany(ctx context.Context, ts []*Traveller) []ManifestResu
 					return
 				}
 				start := time.Now()
-				if err := ValidateTraveller(ts[i]); err != nil {
-					d := &Decision{Outcome: Refer, Hits: []Hit{}, WatchlistVersion: e.version.Load(),
-						AlgorithmVersion: matcher.AlgorithmVersion,
-						Reasons:          []string{"data quality: " + err.Error()}}
-					out[i] = ManifestResult{Decision: d, Err: err}
+				if err := check(ts[i]); err != nil {
+					out[i] = ManifestResult{Decision: e.DataQualityDecision(err.Error()), Err: err}
 					continue
 				}
 				d := e.screen(ctx, ts[i], memo)

@@ -192,7 +192,7 @@ func TestScreenManyKeepsOrderAndFailsSafe(t *testing.T) {
 			ts = append(ts, &screening.Traveller{Name: fmt.Sprintf("Passenger Plain %d", i)})
 		}
 	}
-	res := e.ScreenMany(context.Background(), ts)
+	res := e.ScreenMany(context.Background(), ts, nil)
 	for i, r := range res {
 		want := screening.Clear
 		if i%10 == 3 || i == 50 {
@@ -252,7 +252,7 @@ func (panickyDocs) DocumentVersion() uint64 { return 1 }
 func TestEnginePanicRefers(t *testing.T) {
 	e := newEngine(t, &memSource{}, screening.Options{Documents: panickyDocs{}})
 	tr := &screening.Traveller{Name: "Plain Traveller", Document: &screening.Document{Type: "P", Number: "123", Country: "GBR"}}
-	res := e.ScreenMany(context.Background(), []*screening.Traveller{tr, tr})
+	res := e.ScreenMany(context.Background(), []*screening.Traveller{tr, tr}, nil)
 	for i, r := range res {
 		if r.Decision.Outcome != screening.Refer {
 			t.Fatalf("passenger %d: a panic gave %s, want REFER", i, r.Decision.Outcome)

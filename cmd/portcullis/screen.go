@@ -71,7 +71,7 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 	var ts []*screening.Traveller
 	var idx []int
 	flush := func() error {
-		results := engine.ScreenMany(ctx, ts)
+		results := engine.ScreenMany(ctx, ts, nil)
 		recs := make([]*screening.DecisionRecord, len(results))
 		now := time.Now()
 		for i, r := range results {

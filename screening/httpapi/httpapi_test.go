@@ -528,6 +528,24 @@ func TestManifest(t *testing.T) {
 			}
 		}
 	}
+	// Every passenger's decision is recorded with the versions it was made
+	// on, those refused for incomplete data included.
+	var dr struct {
+		Decisions []screening.DecisionRecord `json:"decisions"`
+	}
+	h.do("GET", "/v1/decisions?from=2000-01-01T00:00:00Z&limit=1000", httpapi.RoleAuditor, "").json(t, &dr)
+	refused := 0
+	for _, d := range dr.Decisions {
+		if d.AlgorithmVersion == "" || d.WatchlistVersion == 0 {
+			t.Errorf("decision %s (%s) recorded without its versions: %+v", d.ID, d.Reference, d)
+		}
+		if len(d.Reasons) > 0 && strings.HasPrefix(d.Reasons[0], "data quality: ") {
+			refused++
+		}
+	}
+	if len(dr.Decisions) != 53 || refused != 2 {
+		t.Errorf("%d decisions recorded, %d for incomplete data; want 53 and 2", len(dr.Decisions), refused)
+	}
 	// The admin sees the decisions.
 	full := h.do("POST", "/v1/manifests", httpapi.RoleAdmin, body)
 	if !strings.Contains(string(full.body), "P-1") {

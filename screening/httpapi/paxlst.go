@@ -45,7 +45,7 @@ func (s *Server) carrierPAXLST(ctx *fasthttp.RequestCtx, c *caller, _ []string) 
 			idx = append(idx, i)
 		}
 	}
-	results := s.engine.ScreenMany(c.ctx, ts)
+	results := s.engine.ScreenMany(c.ctx, ts, nil)
 	answers := make([]paxlst.Answer, len(persons))
 	outcomes := make([]*screening.Decision, len(persons))
 	for j, r := range results {
@@ -76,8 +76,7 @@ func (s *Server) carrierPAXLST(ctx *fasthttp.RequestCtx, c *caller, _ []string) 
 		d := outcomes[i]
 		t := p.Traveller
 		if d == nil {
-			d = &screening.Decision{Outcome: screening.Refer, Hits: []screening.Hit{},
-				WatchlistVersion: s.engine.Version(), Reasons: []string{"data quality: " + problemList(p)}}
+			d = s.engine.DataQualityDecision(problemList(p))
 		}
 		if answers[i].Board {
 			board++

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -206,7 +205,9 @@ func (s *Server) manifest(ctx *fasthttp.RequestCtx, c *caller, _ []string) error
 		t.Normalize()
 		ts[i] = &t
 	}
-	results := s.screenManifest(c.ctx, ts)
+	// Passengers whose advance passenger data is incomplete are not
+	// screened and get the data-quality REFER, so that they cannot board.
+	results := s.engine.ScreenMany(c.ctx, ts, screening.CheckAPIData)
 	recs := make([]*screening.DecisionRecord, len(results))
 	for i, r := range results {
 		ref := req.Carrier + req.Number + "/" + req.Passengers[i].Reference
@@ -242,27 +243,4 @@ func (s *Server) manifest(ctx *fasthttp.RequestCtx, c *caller, _ []string) error
 	}
 	resp.ElapsedMicros = time.Since(start).Microseconds()
 	return writeJSON(ctx, fasthttp.StatusOK, resp)
-}
-
-// screenManifest screens a manifest's passengers; those whose advance
-// passenger data is incomplete (screening.CheckAPIData) are not screened
-// and get REFER with the data-quality reason, so that they cannot board.
-func (s *Server) screenManifest(ctx context.Context, ts []*screening.Traveller) []screening.ManifestResult {
-	out := make([]screening.ManifestResult, len(ts))
-	var ok []*screening.Traveller
-	var idx []int
-	for i, t := range ts {
-		if err := screening.CheckAPIData(t); err != nil {
-			out[i] = screening.ManifestResult{Err: err, Decision: &screening.Decision{
-				Outcome: screening.Refer, Hits: []screening.Hit{}, WatchlistVersion: s.engine.Version(),
-				Reasons: []string{"data quality: " + err.Error()}}}
-			continue
-		}
-		ok = append(ok, t)
-		idx = append(idx, i)
-	}
-	for j, r := range s.engine.ScreenMany(ctx, ok) {
-		out[idx[j]] = r
-	}
-	return out
 }
