@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -543,8 +544,8 @@ func (ix *Index) upsertLocked(pr *preparedRecord) error {
 	data := buf[:0]
 	for fi, ws := range pr.forms {
 		data = append(data, formHeader(len(ws), pr.weak[fi], pr.names[fi]))
-		for k, w := range ws {
-			data = append(data, ix.wordID(w, pr.infos[fi][k]))
+		for _, wi := range pr.infos[fi][:len(ws)] {
+			data = append(data, ix.wordID(wi))
 		}
 	}
 	ix.recs[id] = rec
@@ -749,7 +750,7 @@ func insertPosting(pl *[]pent, e pent) {
 		*pl = append(l, e)
 		return
 	}
-	i, found := slices.BinarySearchFunc(l, e.rec, func(x pent, r uint32) int { return cmpU32(x.rec, r) })
+	i, found := slices.BinarySearchFunc(l, e.rec, func(x pent, r uint32) int { return cmp.Compare(x.rec, r) })
 	if found {
 		l[i] = e
 		return
@@ -761,26 +762,16 @@ func insertPosting(pl *[]pent, e pent) {
 // whether there was one.
 func deletePosting(pl *[]pent, id uint32) bool {
 	l := *pl
-	i, found := slices.BinarySearchFunc(l, id, func(x pent, r uint32) int { return cmpU32(x.rec, r) })
+	i, found := slices.BinarySearchFunc(l, id, func(x pent, r uint32) int { return cmp.Compare(x.rec, r) })
 	if found {
 		*pl = slices.Delete(l, i, i+1)
 	}
 	return found
 }
 
-func cmpU32(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// wordID returns the vocabulary number of w, adding it when new.
-func (ix *Index) wordID(w word, wi *wordInfo) uint32 {
-	k := vocabKey{w.text, w.unvowelled, w.skel}
+// wordID returns the vocabulary number of wi, adding it when new.
+func (ix *Index) wordID(wi *wordInfo) uint32 {
+	k := wi.vkey
 	if id, ok := ix.vocab[k]; ok {
 		return id
 	}

@@ -380,4 +380,9 @@ func TestExplanationWithoutEvidence(t *testing.T) {
 	if !strings.Contains(string(b), `"evidence":[]`) {
 		t.Fatalf("explanation %s: want \"evidence\":[]", b)
 	}
+	// The same without an index.
+	_, ex := matcher.ScoreNames("IVAN PETROV", "PETROV IVAN", matcher.Person)
+	if b, err := json.Marshal(ex); err != nil || !strings.Contains(string(b), `"evidence":[]`) {
+		t.Fatalf("ScoreNames explanation %s (%v): want \"evidence\":[]", b, err)
+	}
 }

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -117,6 +118,16 @@ type Explanation struct {
 	Evidence   []Evidence `json:"evidence"`
 	Score      float64    `json:"score"`
 	Algorithm  string     `json:"algorithm"`
+}
+
+// MarshalJSON writes an explanation with its evidence as a list, empty
+// rather than null when there is none, for clients that iterate it.
+func (e Explanation) MarshalJSON() ([]byte, error) {
+	type plain Explanation
+	if e.Evidence == nil {
+		e.Evidence = []Evidence{}
+	}
+	return json.Marshal(plain(e))
 }
 
 // String writes the explanation on one line.

@@ -49,14 +49,7 @@ func latinize(s string) string {
 	if isUpperASCIIWord(s) {
 		return s
 	}
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if !ascii {
+	if !isASCII(s) {
 		l := latinPool.Get().(*latinizer)
 		if t, _, err := transform.String(l.strip, s); err == nil {
 			s = t
@@ -143,7 +136,7 @@ func splitWords(s string) []rawWord {
 				}
 			}
 			cur = append(cur, r)
-		case isApostrophe(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Lm, r):
+		case isApostrophe(r) || unicode.Is(unicode.Cf, r):
 		default:
 			flush(r)
 		}

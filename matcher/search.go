@@ -203,7 +203,6 @@ type hit struct {
 
 // scratch is the per-search working memory, reused through a pool.
 type scratch struct {
-	ix   *Index
 	p    *Prepared
 	opts SearchOptions
 	rar  rarity
@@ -335,7 +334,7 @@ func (sc *scratch) tick(n int) error {
 
 // begin readies the scratch for a search of p in ix.
 func (sc *scratch) begin(ix *Index, p *Prepared, opts SearchOptions) {
-	sc.ix, sc.p, sc.opts = ix, p, opts
+	sc.p, sc.opts = p, opts
 	sc.rar = newRarity(ix.live[p.kind])
 	sc.hits = sc.hits[:0]
 	sc.nWalked, sc.nTouched, sc.nScored = 0, 0, 0
@@ -1288,9 +1287,6 @@ func (sc *scratch) setSigs(ix *Index) {
 		}
 		n := 0
 		for _, h := range q.hits {
-			if n < 0 {
-				break
-			}
 			if ix.post[h.v].mask == 0 {
 				continue
 			}
@@ -1875,9 +1871,6 @@ func (ix *Index) explain(p *Prepared, h hit, sc *scratch) Match {
 	}
 	for i := range m.Explanation.Evidence {
 		m.Explanation.Evidence[i].Effect = round3(m.Explanation.Evidence[i].Effect)
-	}
-	if m.Explanation.Evidence == nil {
-		m.Explanation.Evidence = []Evidence{} // "evidence": [], not null
 	}
 	m.Strong = h.nameScore >= sc.opts.StrongThreshold && !contradicted
 	return m
