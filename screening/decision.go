@@ -93,7 +93,7 @@ func (r *DecisionRecord) Redact() {
 	r.Reference = ""
 	r.Reasons = nil
 	for i := range r.Hits {
-		r.Hits[i].redact()
+		r.Hits[i].Redact()
 	}
 	r.Redacted = true
 }

@@ -259,9 +259,11 @@ func (d *entryDecoder) hex4() (rune, bool) {
 	return r, true
 }
 
-func (d *entryDecoder) strInto(dst *string) bool {
+// strAs reads a string into a string or a field of a string type (Kind,
+// Gender, ...).
+func strAs[T ~string](d *entryDecoder, dst *T) bool {
 	s, ok := d.str()
-	*dst = s
+	*dst = T(s)
 	return ok
 }
 
@@ -279,7 +281,7 @@ func (d *entryDecoder) date(dst *Date) bool {
 }
 
 func (d *entryDecoder) strings(dst *[]string) bool {
-	return decodeArray(d, dst, func(v *string) bool { return d.strInto(v) })
+	return decodeArray(d, dst, func(v *string) bool { return strAs(d, v) })
 }
 
 // decodeArray reads a JSON array of T into dst, each element with elem.
@@ -352,13 +354,11 @@ func (d *entryDecoder) entry(e *Entry) bool {
 		var ok bool
 		switch string(key) {
 		case "id":
-			bit, ok = fID, d.strInto(&e.ID)
+			bit, ok = fID, strAs(d, &e.ID)
 		case "list":
-			bit, ok = fList, d.strInto(&e.List)
+			bit, ok = fList, strAs(d, &e.List)
 		case "kind":
-			var v string
-			bit, ok = fKind, d.strInto(&v)
-			e.Kind = Kind(v)
+			bit, ok = fKind, strAs(d, &e.Kind)
 		case "names":
 			bit, ok = fNames, d.names(&e.Names)
 		case "birth_dates":
@@ -366,9 +366,7 @@ func (d *entryDecoder) entry(e *Entry) bool {
 		case "nationalities":
 			bit, ok = fNat, d.strings(&e.Nationalities)
 		case "gender":
-			var v string
-			bit, ok = fGender, d.strInto(&v)
-			e.Gender = Gender(v)
+			bit, ok = fGender, strAs(d, &e.Gender)
 		case "documents":
 			bit, ok = fDocs, d.documents(&e.Documents)
 		case "countries":
@@ -376,13 +374,11 @@ func (d *entryDecoder) entry(e *Entry) bool {
 		case "identifiers":
 			bit, ok = fIdents, d.identifiers(&e.Identifiers)
 		case "action":
-			var v string
-			bit, ok = fAction, d.strInto(&v)
-			e.Action = Action(v)
+			bit, ok = fAction, strAs(d, &e.Action)
 		case "reason":
-			bit, ok = fReason, d.strInto(&e.Reason)
+			bit, ok = fReason, strAs(d, &e.Reason)
 		case "source":
-			bit, ok = fSource, d.strInto(&e.Source)
+			bit, ok = fSource, strAs(d, &e.Source)
 		case "listed_from":
 			bit, ok = fFrom, d.date(&e.ListedFrom)
 		case "listed_until":
@@ -417,7 +413,7 @@ func (d *entryDecoder) uint(dst *uint64) bool {
 func (d *entryDecoder) names(dst *[]Name) bool {
 	return decodeArray(d, dst, func(n *Name) bool {
 		if d.peek() == '"' {
-			return d.strInto(&n.Full)
+			return strAs(d, &n.Full)
 		}
 		return d.nameObject(n)
 	})
@@ -427,16 +423,13 @@ func (d *entryDecoder) nameObject(n *Name) bool {
 	return d.object(func(key []byte) bool {
 		switch string(key) {
 		case "full":
-			return d.strInto(&n.Full)
+			return strAs(d, &n.Full)
 		case "given":
-			return d.strInto(&n.Given)
+			return strAs(d, &n.Given)
 		case "family":
-			return d.strInto(&n.Family)
+			return strAs(d, &n.Family)
 		case "strength":
-			var v string
-			ok := d.strInto(&v)
-			n.Strength = Strength(v)
-			return ok
+			return strAs(d, &n.Strength)
 		}
 		return false
 	})
@@ -451,15 +444,15 @@ func (d *entryDecoder) documents(dst *[]Document) bool {
 		return d.object(func(key []byte) bool {
 			switch string(key) {
 			case "type":
-				return d.strInto(&doc.Type)
+				return strAs(d, &doc.Type)
 			case "number":
-				return d.strInto(&doc.Number)
+				return strAs(d, &doc.Number)
 			case "country":
-				return d.strInto(&doc.Country)
+				return strAs(d, &doc.Country)
 			case "expiry":
 				return d.date(&doc.Expiry)
 			case "note":
-				return d.strInto(&doc.Note)
+				return strAs(d, &doc.Note)
 			}
 			return false
 		})
@@ -471,11 +464,11 @@ func (d *entryDecoder) identifiers(dst *[]Identifier) bool {
 		return d.object(func(key []byte) bool {
 			switch string(key) {
 			case "type":
-				return d.strInto(&id.Type)
+				return strAs(d, &id.Type)
 			case "value":
-				return d.strInto(&id.Value)
+				return strAs(d, &id.Value)
 			case "country":
-				return d.strInto(&id.Country)
+				return strAs(d, &id.Country)
 			}
 			return false
 		})

@@ -18,9 +18,11 @@ type Hit struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// redact removes what the hit says of the traveller: the explanation holds
-// the traveller's name as compared, the detail the document number.
-func (h *Hit) redact() {
+// Redact removes what the hit says of the traveller: the explanation holds
+// the traveller's name as compared, the detail the document number. What
+// is left (kind, list, entry, score, action) is what a record kept past
+// retention, or a gate's event log, may hold.
+func (h *Hit) Redact() {
 	h.Explanation = nil
 	h.Detail = ""
 	if h.Kind == HitListedDocument || h.Kind == HitNearDocument {

@@ -253,17 +253,14 @@ type gateInfo struct {
 
 // compiled is a validated configuration, ready to decide with.
 type compiled struct {
-	clockSkew   time.Duration
-	maxAge      time.Duration
-	gates       []*gateInfo
-	byID        map[string]*gateInfo
-	ports       []string
-	portIdx     map[string]int
-	travel      []int64 // seconds, [i*len(ports)+j]
-	profiles    map[string]*Profile
-	horizon     time.Duration // how long a use is remembered (see compile)
-	maxTravel   time.Duration
-	probeWindow time.Duration // the longest probe window
+	clockSkew time.Duration
+	maxAge    time.Duration
+	gates     []*gateInfo
+	byID      map[string]*gateInfo
+	ports     []string
+	portIdx   map[string]int
+	travel    []int64       // seconds, [i*len(ports)+j]
+	horizon   time.Duration // how long a use is remembered (see compile)
 }
 
 func validID(s string, max int) bool {
@@ -319,7 +316,6 @@ func compile(c *Config) (*compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.profiles = profiles
 	if len(c.Ports) == 0 {
 		return nil, configError("ports", "at least one port with gates is required")
 	}
@@ -433,12 +429,10 @@ func compile(c *Config) (*compiled, error) {
 		out.travel[i*n+j], out.travel[j*n+i] = s, s
 	}
 	for _, s := range out.travel {
-		out.maxTravel = max(out.maxTravel, time.Duration(s)*time.Second)
+		out.horizon = max(out.horizon, time.Duration(s)*time.Second)
 	}
-	out.horizon = out.maxTravel
 	for _, p := range profiles {
 		out.horizon = max(out.horizon, p.ReuseWindow, p.ProbeWindow)
-		out.probeWindow = max(out.probeWindow, p.ProbeWindow)
 	}
 	// The memory forgets uses by the newest event time it has seen, which
 	// may run ahead of the event being decided by up to the oldest event

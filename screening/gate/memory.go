@@ -120,7 +120,6 @@ type Memory struct {
 	shift     uint   // hash >> shift selects the shard
 	horizon   uint32 // seconds
 	documents int
-	failures  int
 }
 
 type memShard struct {
@@ -153,7 +152,7 @@ func NewMemory(opts MemoryOptions, horizon time.Duration) *Memory {
 	for 1<<bits < opts.Shards {
 		bits++
 	}
-	m := &Memory{shards: make([]memShard, opts.Shards), shift: 64 - bits, documents: opts.Documents, failures: opts.Failures}
+	m := &Memory{shards: make([]memShard, opts.Shards), shift: 64 - bits, documents: opts.Documents}
 	if bits == 0 {
 		m.shift = 63 // hash >> 63 is 0 or 1; masked below
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -231,21 +232,15 @@ func (s *Service) Decide(ctx context.Context, ev *Event, keyID string) (res *Res
 	return res, nil
 }
 
-// redactHits copies hits without what they say of the traveller: the
-// explanation (the name as compared), the detail, and the entry id of a
-// listed document (its number).
+// redactHits copies hits without what they say of the traveller
+// (screening.Hit.Redact).
 func redactHits(hits []screening.Hit) []screening.Hit {
 	if len(hits) == 0 {
 		return nil
 	}
-	out := make([]screening.Hit, len(hits))
-	for i, h := range hits {
-		h.Explanation = nil
-		h.Detail = ""
-		if h.Kind == screening.HitListedDocument || h.Kind == screening.HitNearDocument {
-			h.EntryID = ""
-		}
-		out[i] = h
+	out := slices.Clone(hits)
+	for i := range out {
+		out[i].Redact()
 	}
 	return out
 }
@@ -374,7 +369,7 @@ func mrzDifferences(a, b *mrz.MRZ) []string {
 	add(a.Sex != b.Sex, mrz.FieldSex)
 	add(a.ExpiryDate != b.ExpiryDate, mrz.FieldExpiryDate)
 	add(a.Optional != b.Optional || a.Optional2 != b.Optional2, mrz.FieldOptionalData)
-	if len(out) == 0 && strings.Join(a.Raw, "\n") != strings.Join(b.Raw, "\n") {
+	if len(out) == 0 && !slices.Equal(a.Raw, b.Raw) {
 		out = append(out, "check digits")
 	}
 	return out

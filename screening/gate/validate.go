@@ -14,10 +14,9 @@ type prepared struct {
 	ev   *Event
 	gate *gateInfo
 	// printed and chip are the printed MRZ and the chip's DG1, nil when
-	// not given; their errors are the *mrz.CheckError of a read MRZ whose
-	// check digits or fields failed.
-	printed, chip       *mrz.MRZ
-	printedErr, chipErr error
+	// not given. A read MRZ whose check digits or fields failed says so
+	// itself (MRZ.Failed, MRZ.Problems).
+	printed, chip *mrz.MRZ
 }
 
 func invalidField(field, value string, err error) error {
@@ -112,10 +111,10 @@ func (c *compiled) prepare(ev *Event, now time.Time) (*prepared, error) {
 		return nil, invalidf("document", "", "give the printed MRZ (mrz), the chip's DG1 (dg1), or both")
 	}
 	var err error
-	if p.printed, p.printedErr, err = readMRZ("document.mrz", ev.Document.MRZ, ev.Time); err != nil {
+	if p.printed, err = readMRZ("document.mrz", ev.Document.MRZ, ev.Time); err != nil {
 		return nil, err
 	}
-	if p.chip, p.chipErr, err = readMRZ("document.dg1", ev.Document.DG1, ev.Time); err != nil {
+	if p.chip, err = readMRZ("document.dg1", ev.Document.DG1, ev.Time); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -158,17 +157,17 @@ func checkScore(field string, s *Score) error {
 // readMRZ reads MRZ lines, with two-digit years placed around the event's
 // time. Lines that cannot be read as an MRZ at all are a ValidationError
 // (the device sent garbage); an MRZ that reads but fails its check digits
-// is returned with its *mrz.CheckError, to refer the traveller.
-func readMRZ(field string, lines []string, at time.Time) (*mrz.MRZ, error, error) {
+// is returned, and its failures refer the traveller.
+func readMRZ(field string, lines []string, at time.Time) (*mrz.MRZ, error) {
 	if len(lines) == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if len(lines) > MaxMRZLines {
-		return nil, nil, invalidf(field, "", "%d lines; an MRZ has 2 or 3", len(lines))
+		return nil, invalidf(field, "", "%d lines; an MRZ has 2 or 3", len(lines))
 	}
 	for i, l := range lines {
 		if len(l) > MaxMRZLineLen {
-			return nil, nil, invalidf(fmt.Sprintf("%s[%d]", field, i), "", "%d characters; an MRZ line has at most 44", len(l))
+			return nil, invalidf(fmt.Sprintf("%s[%d]", field, i), "", "%d characters; an MRZ line has at most 44", len(l))
 		}
 	}
 	m, err := mrz.Parser{Now: at}.Parse(lines...)
@@ -177,7 +176,7 @@ func readMRZ(field string, lines []string, at time.Time) (*mrz.MRZ, error, error
 		if err == nil {
 			err = errors.New("not a machine readable zone")
 		}
-		return nil, nil, invalidField(field, "", err)
+		return nil, invalidField(field, "", err)
 	}
-	return m, err, nil
+	return m, nil
 }

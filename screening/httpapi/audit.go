@@ -149,5 +149,9 @@ func (s *Server) readyz(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
 	if !s.engine.Ready() {
 		return writeJSON(ctx, fasthttp.StatusServiceUnavailable, map[string]any{"status": "loading"})
 	}
+	if g := s.opts.Gate; g != nil && !g.Service.Ready() {
+		// Gate events are refused until the recent-use memory is rebuilt.
+		return writeJSON(ctx, fasthttp.StatusServiceUnavailable, map[string]any{"status": "loading gate memory"})
+	}
 	return writeJSON(ctx, fasthttp.StatusOK, map[string]any{"status": "ready", "watchlist_version": s.engine.Version(), "entries": s.engine.Len()})
 }

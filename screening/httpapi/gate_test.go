@@ -381,6 +381,13 @@ func TestGateNotReady(t *testing.T) {
 	if r.status != 503 {
 		t.Fatalf("an event before the memory is rebuilt: %d %s, want 503", r.status, r.body)
 	}
+	// Readiness says so too, so that a balancer sends no events yet.
+	if r := h.do("GET", "/readyz", "", ""); r.status != 503 {
+		t.Fatalf("/readyz before the gate memory is rebuilt: %d %s, want 503", r.status, r.body)
+	}
+	if r := newGateHarness(t, true).do("GET", "/readyz", "", ""); r.status != 200 {
+		t.Fatalf("/readyz once the gate memory is rebuilt: %d %s", r.status, r.body)
+	}
 }
 
 // TestGateKeyForPorts: a gate key limited to some ports cannot post events

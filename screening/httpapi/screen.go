@@ -52,10 +52,11 @@ func (s *Server) screen(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
 		}
 		var err error
 		if t, mrzRes, reasons, err = travellerFromMRZ(req.MRZ); err != nil {
-			return err
+			return err // the MRZ's traveller comes normalised
 		}
+	} else {
+		t.Normalize()
 	}
-	t.Normalize()
 	d, err := s.engine.Screen(c.ctx, &t)
 	if err != nil {
 		return err
