@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
@@ -85,22 +87,27 @@ func (r *cloneReader) Read() (*screening.Entry, error) {
 	return screening.CheckRecord(r.i, &e)
 }
 
+// dirSize returns the disk blocks in use under dir: Badger preallocates
+// its logs as sparse files, so their apparent size overstates the disk.
 func dirSize(b *testing.B, dir string) int64 {
 	var total int64
-	entries, err := os.ReadDir(dir)
+	err := filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			total += st.Blocks * 512
+		} else {
+			total += info.Size()
+		}
+		return nil
+	})
 	if err != nil {
 		b.Fatal(err)
-	}
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && !e.IsDir() {
-			// Count the blocks in use: Badger preallocates its logs as
-			// sparse files.
-			if st, ok := info.Sys().(*syscall.Stat_t); ok {
-				total += st.Blocks * 512
-			} else {
-				total += info.Size()
-			}
-		}
 	}
 	return total
 }

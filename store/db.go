@@ -415,46 +415,37 @@ func (db *DB) cleanObsolete() error {
 	return nil
 }
 
-// Sync flushes everything written so far to disk.
-func (db *DB) Sync() error { return db.bdb.Sync() }
-
-// update runs fn in a read-write transaction, commits it and syncs Badger's
-// logs to disk before it returns: what update reports as done survives a
-// crash. Badger runs with SyncWrites on as well: Badger's own Sync covers
-// only the active memtable's log, and an import's batches may sit in
-// memtables already rotated out. A failed sync breaks the store (see
+// update runs fn in a read-write transaction and commits it; with
+// SyncWrites on (see Open) Badger has synced its logs when the commit
+// returns, so what update reports as done survives a crash. A commit that
+// fails after fn succeeded (its sync, say) may have applied the write in
+// memory, so the counters cannot be trusted: the store is broken (see
 // ErrBroken).
 func (db *DB) update(fn func(txn *badger.Txn) error) error {
 	if err := db.writable(); err != nil {
 		return err
 	}
 	var fnErr error
-	if err := db.bdb.Update(func(txn *badger.Txn) error {
+	err := db.bdb.Update(func(txn *badger.Txn) error {
 		fnErr = fn(txn)
 		return fnErr
-	}); err != nil {
-		if fnErr != nil {
-			return err // nothing was written
-		}
-		// The commit failed, perhaps in its sync, after Badger may have
-		// applied the write in memory: the counters cannot be trusted.
-		db.broken.Store(&err)
-		db.log.Error("store: a commit failed; watchlist writes are refused until the store is reopened", "err", err)
-		return fmt.Errorf("%w: %v", ErrBroken, err)
+	})
+	if fnErr != nil {
+		return err // nothing was written
 	}
-	err := db.bdb.Sync()
 	if err == nil && syncFault != nil {
 		err = syncFault()
 	}
 	if err != nil {
 		db.broken.Store(&err)
-		db.log.Error("store: a sync failed; watchlist writes are refused until the store is reopened", "err", err)
+		db.log.Error("store: a commit failed; watchlist writes are refused until the store is reopened", "err", err)
 		return fmt.Errorf("%w: %v", ErrBroken, err)
 	}
 	return nil
 }
 
-// syncFault, when set by a test, makes the syncs of update fail.
+// syncFault, when set by a test, makes the commits of update fail as a
+// failed sync would, after the write.
 var syncFault func() error
 
 // ErrBroken is returned (wrapped) by every watchlist write once a sync of

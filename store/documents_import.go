@@ -380,8 +380,6 @@ func (imp *docImport) cleanup() error {
 	return err
 }
 
-type recordNumbered interface{ Record() int }
-
 func (imp *docImport) run(ctx context.Context, r DocumentReader) (*screening.ImportResult, error) {
 	d := imp.d
 	if d.dir != "" {
@@ -447,7 +445,7 @@ func (imp *docImport) run(ctx context.Context, r DocumentReader) (*screening.Imp
 // checks, canonicalises and encodes into chunks, and a sorter sorts full
 // chunks and writes them out.
 func (imp *docImport) readAndSort(ctx context.Context, r DocumentReader) ([]runCursor, error) {
-	numbered, _ := r.(recordNumbered)
+	numbered, _ := r.(recordNumberer)
 	type item struct {
 		doc screening.DocumentEntry
 		rec int

@@ -242,12 +242,10 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o screeni
 	if err := imp.flushStaged(); err != nil {
 		return nil, fmt.Errorf("import %q: write: %w", imp.list, err)
 	}
+	// Every batch is synced as it commits (SyncWrites): once Flush returns
+	// the new generation is on disk, before the flip that makes it live.
 	if err := imp.wb.Flush(); err != nil {
 		return nil, fmt.Errorf("import %q: write: %w", imp.list, err)
-	}
-	// The new generation is on disk before the flip that makes it live.
-	if err := imp.db.bdb.Sync(); err != nil {
-		return nil, fmt.Errorf("import %q: sync: %w", imp.list, err)
 	}
 	if err := ctxErr(ctx); err != nil {
 		return nil, err

@@ -81,7 +81,8 @@ func benchLoad(b *testing.B, ts *testServer, manifest int, role httpapi.Role) {
 	res := r.once(context.Background())
 	b.StopTimer()
 	if res.Errors > 0 {
-		b.Logf("errors: %v", res.ErrorsBy)
+		// A rate of failed requests is no throughput.
+		b.Fatalf("%d errors: %v", res.Errors, res.ErrorsBy)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	b.ReportMetric(res.Latency.P50*1e6, "p50-ns")
