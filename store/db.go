@@ -74,13 +74,13 @@ type DB struct {
 	seq     uint64 // last audit sequence number
 	gen     uint64 // last generation number
 
-	cleanup   chan struct{}
-	decisions chan *decisionReq
-	done      chan struct{}
-	wg        sync.WaitGroup
-	closeMu   sync.Mutex
-	closed    bool
-	closing   atomic.Bool // set under wmu once Close has begun closing Badger
+	cleanup chan struct{}
+	writes  chan *writeReq // group commits of decisions and gate events (commit)
+	done    chan struct{}
+	wg      sync.WaitGroup
+	closeMu sync.Mutex
+	closed  bool
+	closing atomic.Bool // set under wmu once Close has begun closing Badger
 }
 
 // Open opens (creating if need be) the store in dir, finishes or undoes any
@@ -114,12 +114,12 @@ func Open(dir string, opts *Options) (*DB, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	db := &DB{
-		bdb:       bdb,
-		opts:      o,
-		log:       o.Logger,
-		cleanup:   make(chan struct{}, 1),
-		decisions: make(chan *decisionReq, 4*maxGroup),
-		done:      make(chan struct{}),
+		bdb:     bdb,
+		opts:    o,
+		log:     o.Logger,
+		cleanup: make(chan struct{}, 1),
+		writes:  make(chan *writeReq, 4*maxGroup),
+		done:    make(chan struct{}),
 	}
 	if err := db.loadCounters(); err != nil {
 		bdb.Close()

@@ -18,14 +18,6 @@ const decisionPrefix = "d/"
 
 var keyRedacted = []byte("m/redacted-until")
 
-// maxGroup is the most decisions one group commit writes.
-const maxGroup = 512
-
-type decisionReq struct {
-	key, val []byte
-	done     chan error
-}
-
 // marshalRecord encodes a decision or gate event record, refusing one too
 // large to be written durably (see valueThreshold).
 func marshalRecord(rec any) ([]byte, error) {
@@ -43,144 +35,31 @@ func marshalRecord(rec any) ([]byte, error) {
 // disk. Concurrent calls are written together in one synced commit (group
 // commit), so recording costs one fsync per group, not per decision.
 func (db *DB) RecordDecision(ctx context.Context, rec *screening.DecisionRecord) error {
-	if err := screening.ValidateDecisionID(rec.ID); err != nil {
-		return fmt.Errorf("record decision: %w", err)
-	}
-	val, err := marshalRecord(rec)
-	if err != nil {
-		return fmt.Errorf("record decision %s: %w", rec.ID, err)
-	}
-	req := &decisionReq{key: []byte(decisionPrefix + rec.ID), val: val, done: make(chan error, 1)}
-	select {
-	case db.decisions <- req:
-	case <-ctx.Done():
-		return fmt.Errorf("record decision %s: %w", rec.ID, ctx.Err())
-	case <-db.done:
-		return fmt.Errorf("record decision %s: %w", rec.ID, errClosing)
-	}
-	// Once queued the record will be written; wait for it even past the
-	// caller's deadline, so that an answer is never given for a decision
-	// whose record might be lost.
-	select {
-	case err := <-req.done:
-		if err != nil {
-			return fmt.Errorf("record decision %s: %w", rec.ID, err)
-		}
-		return nil
-	case <-db.done:
-		return fmt.Errorf("record decision %s: %w", rec.ID, errClosing)
-	}
+	return db.RecordDecisions(ctx, []*screening.DecisionRecord{rec})
 }
 
-// RecordDecisions writes several decisions' records (a manifest's) and
-// returns once all are on disk. They join the same group commits as
-// RecordDecision's.
+// RecordDecisions writes several decisions' records (a manifest's), all or
+// none, and returns once they are on disk. They join the same group
+// commits as RecordDecision's and the gate events'.
 func (db *DB) RecordDecisions(ctx context.Context, recs []*screening.DecisionRecord) error {
-	reqs := make([]*decisionReq, len(recs))
+	entries := make([]*badger.Entry, len(recs))
 	for i, rec := range recs {
 		if err := screening.ValidateDecisionID(rec.ID); err != nil {
-			return fmt.Errorf("record decisions: %w", err)
+			return fmt.Errorf("record decision: %w", err)
 		}
 		val, err := marshalRecord(rec)
 		if err != nil {
 			return fmt.Errorf("record decision %s: %w", rec.ID, err)
 		}
-		reqs[i] = &decisionReq{key: []byte(decisionPrefix + rec.ID), val: val, done: make(chan error, 1)}
+		entries[i] = badger.NewEntry([]byte(decisionPrefix+rec.ID), val)
 	}
-	for i, r := range reqs {
-		select {
-		case db.decisions <- r:
-		case <-ctx.Done():
-			if i == 0 {
-				return fmt.Errorf("record decisions: %w", ctx.Err())
-			}
-			// Some are queued: wait for those below, then report.
-			reqs = reqs[:i]
-		case <-db.done:
-			return fmt.Errorf("record decisions: %w", errClosing)
+	if err := db.commit(ctx, entries); err != nil {
+		if len(recs) == 1 {
+			return fmt.Errorf("record decision %s: %w", recs[0].ID, err)
 		}
-		if len(reqs) == i {
-			break
-		}
-	}
-	var first error
-	for _, r := range reqs {
-		select {
-		case err := <-r.done:
-			if err != nil && first == nil {
-				first = err
-			}
-		case <-db.done:
-			return fmt.Errorf("record decisions: %w", errClosing)
-		}
-	}
-	if first == nil && len(reqs) < len(recs) {
-		first = ctx.Err()
-	}
-	if first != nil {
-		return fmt.Errorf("record decisions: %w", first)
+		return fmt.Errorf("record decisions: %w", err)
 	}
 	return nil
-}
-
-// committer writes queued decision records in groups.
-func (db *DB) committer() {
-	defer db.wg.Done()
-	group := make([]*decisionReq, 0, maxGroup)
-	for {
-		select {
-		case <-db.done:
-			db.drainDecisions()
-			return
-		case r := <-db.decisions:
-			group = append(group[:0], r)
-		}
-	more:
-		for len(group) < maxGroup {
-			select {
-			case r := <-db.decisions:
-				group = append(group, r)
-			default:
-				break more
-			}
-		}
-		err := db.writeGroup(group)
-		for _, r := range group {
-			r.done <- err
-		}
-	}
-}
-
-// drainDecisions writes what was queued before Close.
-func (db *DB) drainDecisions() {
-	for {
-		select {
-		case r := <-db.decisions:
-			r.done <- db.writeGroup([]*decisionReq{r})
-		default:
-			return
-		}
-	}
-}
-
-func (db *DB) writeGroup(group []*decisionReq) error {
-	txn := db.bdb.NewTransaction(true)
-	defer txn.Discard()
-	for i, r := range group {
-		if err := txn.Set(r.key, r.val); err != nil {
-			if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
-				// Commit what fits, then the rest.
-				if err := txn.Commit(); err != nil {
-					return err
-				}
-				return db.writeGroup(group[i:])
-			}
-			return err
-		}
-	}
-	// One commit for the whole group, the group commit: with SyncWrites on,
-	// Badger syncs its logs before Commit returns (see Open).
-	return txn.Commit()
 }
 
 // Decision returns the audit record of one decision, or an error matching

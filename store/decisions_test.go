@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +67,44 @@ func TestRecordDecisionsConcurrently(t *testing.T) {
 	db.Decisions(ctx, time.Time{}, time.Time{}, 5, func(*screening.DecisionRecord) error { n2++; return nil })
 	if n2 != 5 {
 		t.Fatalf("limit 5 gave %d", n2)
+	}
+}
+
+// TestRecordDecisionsLargerThanATransaction records a manifest whose
+// records do not fit in one Badger transaction, with smaller ones
+// recorded beside it: every record is written.
+func TestRecordDecisionsLargerThanATransaction(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	big := make([]*screening.DecisionRecord, 24)
+	for i := range big {
+		big[i] = decision(base.Add(time.Duration(i)*time.Second), i)
+		big[i].Reasons = []string{strings.Repeat("r", 600<<10)} // 24 × 600 KiB: more than a transaction holds
+	}
+	var wg sync.WaitGroup
+	small := make([]*screening.DecisionRecord, 50)
+	for i := range small {
+		small[i] = decision(base.Add(time.Hour+time.Duration(i)*time.Second), 100+i)
+	}
+	wg.Add(len(small))
+	for _, r := range small {
+		go func() {
+			defer wg.Done()
+			if err := db.RecordDecision(ctx, r); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	if err := db.RecordDecisions(ctx, big); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	for _, r := range append(big, small...) {
+		got, err := db.Decision(ctx, r.ID)
+		if err != nil || got.InputDigest != r.InputDigest {
+			t.Fatalf("decision %s: %v", r.ID, err)
+		}
 	}
 }
 

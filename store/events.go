@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -66,14 +67,7 @@ type Events struct {
 	db        *DB
 	retention time.Duration
 	key       []byte
-	queue     chan *eventReq
-	done      chan struct{} // closed by Close
-	stopped   chan struct{} // closed when the committer has returned
-	wg        sync.WaitGroup
-	// mu is held for reading while a record is queued and for writing by
-	// Close, so that nothing is queued once the committer may have drained.
-	mu     sync.RWMutex
-	closed bool
+	closed    atomic.Bool
 }
 
 var _ gate.Log = (*Events)(nil)
@@ -81,13 +75,8 @@ var _ gate.Log = (*Events)(nil)
 // openEvents guards against two Events over one DB.
 var openEvents sync.Map
 
-type eventReq struct {
-	entries []*badger.Entry
-	done    chan error
-}
-
 // OpenEvents opens the gate event log of db, making its digest key on first
-// use, and starts its committer.
+// use. Its records join the DB's group commits, with the decisions'.
 func (db *DB) OpenEvents(ctx context.Context, opts *EventOptions) (*Events, error) {
 	var o EventOptions
 	if opts != nil {
@@ -110,11 +99,7 @@ func (db *DB) OpenEvents(ctx context.Context, opts *EventOptions) (*Events, erro
 		openEvents.Delete(db)
 		return nil, fmt.Errorf("open gate event log: %w", err)
 	}
-	ev := &Events{db: db, retention: o.Retention, key: key, queue: make(chan *eventReq, 4*maxGroup),
-		done: make(chan struct{}), stopped: make(chan struct{})}
-	ev.wg.Add(1)
-	go ev.committer()
-	return ev, nil
+	return &Events{db: db, retention: o.Retention, key: key}, nil
 }
 
 // eventDigestKey reads the digest key, making it on first use.
@@ -156,19 +141,14 @@ func (ev *Events) DigestKey() []byte { return append([]byte(nil), ev.key...) }
 // Retention returns how long events are kept.
 func (ev *Events) Retention() time.Duration { return ev.retention }
 
-// Close stops the committer once what was queued is written. Close it
-// before the DB; it is safe to call more than once.
+// Close closes the log: Record refuses new events, and another Events may
+// be opened over the DB. Events already recording are written by the DB's
+// group commit, which Close of the DB drains. Close it before the DB; it
+// is safe to call more than once.
 func (ev *Events) Close() error {
-	ev.mu.Lock()
-	if ev.closed {
-		ev.mu.Unlock()
-		return nil
+	if ev.closed.CompareAndSwap(false, true) {
+		openEvents.Delete(ev.db)
 	}
-	ev.closed = true
-	close(ev.done)
-	ev.mu.Unlock()
-	ev.wg.Wait()
-	openEvents.Delete(ev.db)
 	return nil
 }
 
@@ -197,115 +177,21 @@ func (ev *Events) Record(ctx context.Context, r *gate.Record) error {
 		e.ExpiresAt = expires
 		return e
 	}
-	req := &eventReq{done: make(chan error, 1), entries: []*badger.Entry{
+	if ev.closed.Load() {
+		return fmt.Errorf("record gate event %s: %w", r.ID, ErrEventsClosed)
+	}
+	err = ev.db.commit(ctx, []*badger.Entry{
 		entry(eventKey(r.ID), val),
 		entry([]byte(eventDocPrefix+r.Document.Digest+"/"+r.ID), nil),
 		entry([]byte(eventGatePfx+r.Gate+"/"+r.ID), nil),
-	}}
-	ev.mu.RLock()
-	if ev.closed {
-		ev.mu.RUnlock()
-		return fmt.Errorf("record gate event %s: %w", r.ID, ErrEventsClosed)
-	}
-	select {
-	case ev.queue <- req:
-	case <-ctx.Done():
-		ev.mu.RUnlock()
-		return fmt.Errorf("record gate event %s: %w", r.ID, ctx.Err())
-	case <-ev.stopped:
-		ev.mu.RUnlock()
-		return fmt.Errorf("record gate event %s: %w", r.ID, ErrEventsClosed)
-	}
-	ev.mu.RUnlock()
-	// Once queued the record will be written; wait for it even past the
-	// caller's deadline, so that no answer is given for an event whose
-	// record might be lost. Only when the committer stopped (the DB was
-	// closed under the log) may a record be left unwritten.
-	select {
-	case err = <-req.done:
-	case <-ev.stopped:
-		select {
-		case err = <-req.done:
-		default:
-			err = ErrEventsClosed
-		}
+	})
+	if errors.Is(err, errClosing) {
+		err = ErrEventsClosed
 	}
 	if err != nil {
 		return fmt.Errorf("record gate event %s: %w", r.ID, err)
 	}
 	return nil
-}
-
-// committer writes queued records in groups, one synced commit a group.
-func (ev *Events) committer() {
-	defer ev.wg.Done()
-	defer close(ev.stopped)
-	group := make([]*eventReq, 0, maxGroup)
-	for {
-		select {
-		case <-ev.done:
-			ev.drain()
-			return
-		case <-ev.db.done:
-			ev.drain()
-			return
-		case r := <-ev.queue:
-			group = append(group[:0], r)
-		}
-	more:
-		for len(group) < maxGroup {
-			select {
-			case r := <-ev.queue:
-				group = append(group, r)
-			default:
-				break more
-			}
-		}
-		err := ev.writeGroup(group)
-		for _, r := range group {
-			r.done <- err
-		}
-	}
-}
-
-// drain writes what was queued before Close.
-func (ev *Events) drain() {
-	for {
-		select {
-		case r := <-ev.queue:
-			r.done <- ev.writeGroup([]*eventReq{r})
-		default:
-			return
-		}
-	}
-}
-
-// writeGroup commits a group of records, synced to disk before the commit
-// returns (SyncWrites, see Open): a gate's answer waits for its record to
-// be durable, and one sync serves the whole group.
-func (ev *Events) writeGroup(group []*eventReq) error {
-	return ev.commitGroup(group)
-}
-
-func (ev *Events) commitGroup(group []*eventReq) error {
-	txn := ev.db.bdb.NewTransaction(true)
-	defer txn.Discard()
-	for i, r := range group {
-		for _, e := range r.entries {
-			if err := txn.SetEntry(e); err != nil {
-				if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
-					// Commit the requests that fit, then the rest.
-					txn.Discard()
-					if err := ev.commitGroup(group[:i]); err != nil {
-						return err
-					}
-					return ev.commitGroup(group[i:])
-				}
-				return err
-			}
-		}
-	}
-	return txn.Commit()
 }
 
 // Event returns one event's record, or an error matching

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// maxGroup is the most requests one group commit writes.
+const maxGroup = 512
+
+// writeReq is one request for the group commit: the entries of one or
+// more records (a decision, a manifest's decisions, a gate event and its
+// index keys), written together or not at all.
+type writeReq struct {
+	entries []*badger.Entry
+	done    chan error
+}
+
+// commit queues entries for the next group commit and returns once they
+// are on disk. Concurrent callers share one synced commit, so recording
+// costs one sync a group, not one a record. Once queued the entries are
+// written even past ctx's end, so that no answer is given for a record
+// that might be lost; errClosing when the DB closes first.
+func (db *DB) commit(ctx context.Context, entries []*badger.Entry) error {
+	req := &writeReq{entries: entries, done: make(chan error, 1)}
+	select {
+	case db.writes <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.done:
+		return errClosing
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-db.done:
+		return errClosing
+	}
+}
+
+// committer writes queued requests in groups, one synced commit a group.
+func (db *DB) committer() {
+	defer db.wg.Done()
+	group := make([]*writeReq, 0, maxGroup)
+	for {
+		select {
+		case <-db.done:
+			db.drainWrites()
+			return
+		case r := <-db.writes:
+			group = append(group[:0], r)
+		}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case r := <-db.writes:
+				group = append(group, r)
+			default:
+				break more
+			}
+		}
+		err := db.writeGroup(group)
+		for _, r := range group {
+			r.done <- err
+		}
+	}
+}
+
+// drainWrites writes what was queued before Close.
+func (db *DB) drainWrites() {
+	for {
+		select {
+		case r := <-db.writes:
+			r.done <- db.writeGroup([]*writeReq{r})
+		default:
+			return
+		}
+	}
+}
+
+// writeGroup commits a group of requests: in one transaction, synced
+// before Commit returns (SyncWrites, see Open), or, when they do not fit
+// in one, in as many as they need, splitting a request only when it does
+// not fit in a transaction alone (a very large manifest).
+func (db *DB) writeGroup(group []*writeReq) error {
+	txn := db.bdb.NewTransaction(true)
+	defer txn.Discard()
+	for i, r := range group {
+		for k, e := range r.entries {
+			err := txn.SetEntry(e)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, badger.ErrTxnTooBig) {
+				return err
+			}
+			if k == 0 && i == 0 {
+				return err // one entry alone does not fit
+			}
+			if i > 0 {
+				txn.Discard()
+				if err := db.writeGroup(group[:i]); err != nil {
+					return err
+				}
+				return db.writeGroup(group[i:])
+			}
+			// The first request alone is too big: commit what fits, then
+			// the rest of it, then the rest of the group.
+			if err := txn.Commit(); err != nil {
+				return err
+			}
+			rest := append([]*writeReq{{entries: r.entries[k:]}}, group[1:]...)
+			return db.writeGroup(rest)
+		}
+	}
+	return txn.Commit()
+}
