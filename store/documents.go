@@ -116,15 +116,14 @@ type Documents struct {
 	wmu  sync.Mutex
 	meta docMeta
 
-	cur     atomic.Pointer[docGen]
-	version atomic.Uint64
-	// importVersion is the version of records stored with version 0.
-	importVersion atomic.Uint64
-	count         atomic.Int64
-	pairs         atomic.Pointer[[]string] // the (state, class) key prefixes in use, sorted
-	snap          atomic.Pointer[docMeta]  // the metadata as of the last change, for Stats
-	broken        atomic.Bool
-	fstate        atomic.Pointer[string] // how the live filter came about
+	cur atomic.Pointer[docGen]
+	// snap is the metadata as of the last change, for readers: version,
+	// count, the version of records stored with version 0
+	// (ImportVersion), the (state, class) key prefixes in use (Pairs),
+	// all from one change.
+	snap   atomic.Pointer[docMeta]
+	broken atomic.Bool
+	fstate atomic.Pointer[string] // how the live filter came about
 
 	dirty     chan struct{}
 	done      chan struct{}
@@ -263,17 +262,12 @@ func (db *DB) openDocuments(ctx context.Context, opts *DocumentOptions) (*Docume
 	return d, nil
 }
 
-// publish makes the metadata's version, count and pairs visible to
-// readers.
+// publish makes the metadata visible to readers, all of it at once.
 func (d *Documents) publish(m *docMeta) {
 	snap := *m
 	snap.Pending = nil
+	snap.Pairs = slices.Clone(m.Pairs)
 	d.snap.Store(&snap)
-	pairs := slices.Clone(m.Pairs)
-	d.pairs.Store(&pairs)
-	d.count.Store(m.Count)
-	d.importVersion.Store(m.ImportVersion)
-	d.version.Store(m.Version)
 }
 
 func (d *Documents) setFilterState(s string) { d.fstate.Store(&s) }
@@ -433,10 +427,10 @@ func (d *Documents) Close() error {
 
 // DocumentVersion returns the list's version: the store version of its
 // last change (0 before the first). It grows with every change.
-func (d *Documents) DocumentVersion() uint64 { return d.version.Load() }
+func (d *Documents) DocumentVersion() uint64 { return d.snap.Load().Version }
 
 // Len returns the number of documents on the list.
-func (d *Documents) Len() int64 { return d.count.Load() }
+func (d *Documents) Len() int64 { return d.snap.Load().Count }
 
 // FilterStats describes the bloom filter.
 type FilterStats struct {
@@ -548,7 +542,7 @@ func (d *Documents) CheckDocument(ctx context.Context, doc screening.Document) (
 		}
 		return d.lookup(g, key, num)
 	}
-	for _, p := range *d.pairs.Load() {
+	for _, p := range d.snap.Load().Pairs {
 		if (country != "" && keyCountry([]byte(p)) != country) || (class != 0 && p[3] != class) {
 			continue
 		}
@@ -676,7 +670,7 @@ func (d *Documents) find(v []byte, ref docRef) (*screening.DocumentEntry, uint64
 		return nil, 0, fmt.Errorf("document list: key %q: %w", ref.key, err)
 	}
 	if e != nil && version == 0 {
-		version = d.importVersion.Load()
+		version = d.snap.Load().ImportVersion
 	}
 	return e, version, nil
 }
