@@ -71,10 +71,8 @@ func (db *DB) Changes(ctx context.Context, f screening.ChangeFilter, fn func(*sc
 			if !f.To.IsZero() && !c.Time.Before(f.To) {
 				return nil
 			}
-			if f.ID == "" || c.ID == f.ID {
-				if err := emit(c); err != nil {
-					return err
-				}
+			if err := emit(c); err != nil {
+				return err
 			}
 			if rec.Gen == 0 || (c.Op != screening.OpImport && c.Op != screening.OpDeleteList) {
 				continue

@@ -799,7 +799,7 @@ func (d *Documents) write(ref docRef, after *screening.DocumentEntry, w screenin
 		if err := setDocMeta(txn, &m); err != nil {
 			return err
 		}
-		return writeDocAudit(txn, &docAuditRecord{Change: ch.Change, Documents: true, DocBefore: ch.before, DocAfter: ch.after})
+		return writeAuditRecord(txn, ch.Change, &docAuditRecord{Change: ch.Change, Documents: true, DocBefore: ch.before, DocAfter: ch.after})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("document %s: commit: %w", id, err)
@@ -823,21 +823,6 @@ func (d *Documents) write(ref docRef, after *screening.DocumentEntry, w screenin
 	return ch, nil
 }
 
-// writeDocAudit writes a document audit record and the counters.
-func writeDocAudit(txn *badger.Txn, rec *docAuditRecord) error {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	if err := txn.Set(auditKey(rec.Seq), b); err != nil {
-		return err
-	}
-	if err := txn.Set(keyVersion, putU64(rec.Version)); err != nil {
-		return err
-	}
-	return txn.Set(keySeq, putU64(rec.Seq))
-}
-
 // Changes calls fn with the document list's audit records that f selects
 // (f.List is ignored), oldest first: the change, and the document before
 // and after a single change (nil for an import, whose record has the
@@ -847,6 +832,7 @@ func (d *Documents) Changes(ctx context.Context, f screening.ChangeFilter, fn fu
 	if !ok {
 		return nil
 	}
+	f.List = "" // the document list's changes have none
 	n := 0
 	err := d.db.bdb.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("a/"), PrefetchValues: true})
@@ -866,7 +852,7 @@ func (d *Documents) Changes(ctx context.Context, f screening.ChangeFilter, fn fu
 			if !f.To.IsZero() && !c.Time.Before(f.To) {
 				return nil
 			}
-			if (!f.From.IsZero() && c.Time.Before(f.From)) || (f.ID != "" && c.ID != f.ID) {
+			if !matchChange(&f, c) {
 				continue
 			}
 			if err := fn(c, rec.DocBefore, rec.DocAfter); err != nil {

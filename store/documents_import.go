@@ -804,13 +804,7 @@ func (imp *docImport) flip(g *docGen, written int64, pairs []string) (*screening
 	d, db := imp.d, imp.d.db
 	old := d.meta
 	sum := &screening.ImportSummary{Format: imp.o.Format, Source: imp.o.Source, Read: imp.read,
-		Added: int(written), Removed: int(old.Count), Skipped: imp.skippedN}
-	for i, s := range imp.skipped {
-		if i == screening.MaxReportedRecords {
-			break
-		}
-		sum.SkipNotes = append(sum.SkipNotes, s.Error())
-	}
+		Added: int(written), Removed: int(old.Count), Skipped: imp.skippedN, SkipNotes: skipNotes(imp.skipped)}
 	if imp.o.Digest != nil {
 		sum.SHA256 = imp.o.Digest()
 	}
@@ -828,7 +822,7 @@ func (imp *docImport) flip(g *docGen, written int64, pairs []string) (*screening
 			if err := setDocMeta(txn, &m); err != nil {
 				return err
 			}
-			return writeDocAudit(txn, &docAuditRecord{Change: ch, Documents: true})
+			return writeAuditRecord(txn, ch, &docAuditRecord{Change: ch, Documents: true})
 		})
 	}
 	if err != nil {

@@ -375,16 +375,10 @@ func (db *DB) DeleteList(ctx context.Context, list string, w screening.WriteOpti
 	// import does for the entries it removes: the audit trail shows each
 	// entry leaving, after the list's generation is gone. A crash before
 	// the commit leaves a pending marker that the next open cleans up.
-	gen := db.gen + 1
-	if err := db.update(func(txn *badger.Txn) error {
-		if err := txn.Set(keyGen, putU64(gen)); err != nil {
-			return err
-		}
-		return txn.Set(pendingKey(gen), []byte(list))
-	}); err != nil {
+	gen, err := db.beginGen(list)
+	if err != nil {
 		return nil, fmt.Errorf("delete list %q: %w", list, err)
 	}
-	db.gen = gen
 	imp := &importer{db: db, list: list, gen: gen, wb: db.bdb.NewWriteBatch()}
 	var stageErr error
 	err = scanBodies(ctx, rtx, m, func(id string, version uint64, body []byte) {
@@ -459,11 +453,17 @@ func (db *DB) commitMeta(txn *badger.Txn, m *listMeta, ch *screening.Change, gen
 }
 
 func (db *DB) writeAudit(txn *badger.Txn, ch *screening.Change, gen uint64) error {
-	ab, err := json.Marshal(auditRecord{Change: ch, Gen: gen})
+	return writeAuditRecord(txn, ch, auditRecord{Change: ch, Gen: gen})
+}
+
+// writeAuditRecord writes the stored form rec of the change ch under its
+// sequence number and moves the version and sequence counters to ch's.
+func writeAuditRecord(txn *badger.Txn, ch *screening.Change, rec any) error {
+	b, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	if err := txn.Set(auditKey(ch.Seq), ab); err != nil {
+	if err := txn.Set(auditKey(ch.Seq), b); err != nil {
 		return err
 	}
 	if err := txn.Set(keyVersion, putU64(ch.Version)); err != nil {

@@ -64,16 +64,10 @@ func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, 
 		}
 	}
 
-	gen := db.gen + 1
-	if err := db.update(func(txn *badger.Txn) error {
-		if err := txn.Set(keyGen, putU64(gen)); err != nil {
-			return err
-		}
-		return txn.Set(pendingKey(gen), []byte(list))
-	}); err != nil {
+	gen, err := db.beginGen(list)
+	if err != nil {
 		return nil, fmt.Errorf("import %q: %w", list, err)
 	}
-	db.gen = gen
 	imp := &importer{db: db, list: list, gen: gen, version: db.version + 1, rtx: rtx, old: old, olds: olds, seed: seed,
 		wb: db.bdb.NewWriteBatch(), seen: make(map[string]int, max(len(olds), 1024))}
 	res, err := imp.run(ctx, r, o)
@@ -92,6 +86,33 @@ func (db *DB) Import(ctx context.Context, list string, r screening.EntryReader, 
 	res.Duration = time.Since(start)
 	db.kickCleaner()
 	return res, nil
+}
+
+// skipNotes returns what an import's summary says of the records it
+// skipped: the first MaxReportedRecords of them.
+func skipNotes(skipped []*screening.RecordError) []string {
+	var notes []string
+	for _, s := range skipped[:min(len(skipped), screening.MaxReportedRecords)] {
+		notes = append(notes, s.Error())
+	}
+	return notes
+}
+
+// beginGen starts a new generation of list: the next generation number
+// and a pending marker, which the next open cleans up if the generation
+// never goes live. Callers hold wmu.
+func (db *DB) beginGen(list string) (uint64, error) {
+	gen := db.gen + 1
+	if err := db.update(func(txn *badger.Txn) error {
+		if err := txn.Set(keyGen, putU64(gen)); err != nil {
+			return err
+		}
+		return txn.Set(pendingKey(gen), []byte(list))
+	}); err != nil {
+		return 0, err
+	}
+	db.gen = gen
+	return gen, nil
 }
 
 // discardGen deletes what a failed import wrote, then its pending marker.
@@ -252,12 +273,7 @@ func (imp *importer) run(ctx context.Context, r screening.EntryReader, o screeni
 	}
 
 	imp.sum.Skipped = len(skipped)
-	for i, s := range skipped {
-		if i == screening.MaxReportedRecords {
-			break
-		}
-		imp.sum.SkipNotes = append(imp.sum.SkipNotes, s.Error())
-	}
+	imp.sum.SkipNotes = skipNotes(skipped)
 	imp.sum.Format, imp.sum.Source = o.Format, o.Source
 	if o.Digest != nil {
 		imp.sum.SHA256 = o.Digest()
