@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -54,26 +53,10 @@ func importDocuments(ctx context.Context, e *env, a documentImport) error {
 		Progress: func(n int) { bar.entries(n) },
 	})
 	bar.finish()
-	var ie *screening.ImportError
-	if errors.As(err, &ie) {
-		for _, r := range ie.Records {
-			fmt.Fprintf(e.stderr, "%s: %v\n", a.path, r)
-		}
-		if ie.Count > len(ie.Records) {
-			fmt.Fprintf(e.stderr, "%s: … and %d more\n", a.path, ie.Count-len(ie.Records))
-		}
-		return fmt.Errorf("import refused: %d record(s) of %s cannot be used; nothing was changed (use --skip-invalid to import the rest)", ie.Count, a.path)
-	}
-	if err != nil {
-		return fmt.Errorf("import refused, nothing was changed: %w", err)
-	}
-	for _, r := range res.Skipped {
-		fmt.Fprintf(e.stderr, "%s: skipped %v\n", a.path, r)
+	if err := reportImport(e, a.path, res, err); err != nil {
+		return err
 	}
 	s := res.Change.Import
-	if s.Skipped > len(res.Skipped) {
-		fmt.Fprintf(e.stderr, "%s: … and %d more skipped\n", a.path, s.Skipped-len(res.Skipped))
-	}
 	secs := res.Duration.Seconds()
 	fmt.Fprintf(e.stdout, "imported %d documents into the document list at version %d (replacing %d), skipped %d; %.2f s, %.0f documents/s\n",
 		s.Added, res.Change.Version, s.Removed, s.Skipped, secs, float64(s.Added)/max(secs, 1e-9))

@@ -63,21 +63,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		Progress: func(n int) { bar.entries(n) },
 	})
 	bar.finish()
-	var ie *screening.ImportError
-	if errors.As(err, &ie) {
-		for _, r := range ie.Records {
-			fmt.Fprintf(e.stderr, "%s: %v\n", path, r)
-		}
-		if ie.Count > len(ie.Records) {
-			fmt.Fprintf(e.stderr, "%s: … and %d more\n", path, ie.Count-len(ie.Records))
-		}
-		return fmt.Errorf("import refused: %d record(s) of %s cannot be used; nothing was changed (use --skip-invalid to import the rest)", ie.Count, path)
-	}
-	if err != nil {
-		return fmt.Errorf("import refused, nothing was changed: %w", err)
-	}
-	for _, r := range res.Skipped {
-		fmt.Fprintf(e.stderr, "%s: skipped %v\n", path, r)
+	if err := reportImport(e, path, res, err); err != nil {
+		return err
 	}
 	s := res.Change.Import
 	imported := s.Added + s.Changed + s.Unchanged
@@ -189,4 +176,29 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// reportImport writes to stderr the records an import refused or skipped
+// and returns the error to exit with, nil when the import went through.
+func reportImport(e *env, path string, res *screening.ImportResult, err error) error {
+	var ie *screening.ImportError
+	if errors.As(err, &ie) {
+		for _, r := range ie.Records {
+			fmt.Fprintf(e.stderr, "%s: %v\n", path, r)
+		}
+		if ie.Count > len(ie.Records) {
+			fmt.Fprintf(e.stderr, "%s: … and %d more\n", path, ie.Count-len(ie.Records))
+		}
+		return fmt.Errorf("import refused: %d record(s) of %s cannot be used; nothing was changed (use --skip-invalid to import the rest)", ie.Count, path)
+	}
+	if err != nil {
+		return fmt.Errorf("import refused, nothing was changed: %w", err)
+	}
+	for _, r := range res.Skipped {
+		fmt.Fprintf(e.stderr, "%s: skipped %v\n", path, r)
+	}
+	if n := res.Change.Import.Skipped; n > len(res.Skipped) {
+		fmt.Fprintf(e.stderr, "%s: … and %d more skipped\n", path, n-len(res.Skipped))
+	}
+	return nil
 }
