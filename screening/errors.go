@@ -1,9 +1,13 @@
 package screening
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -118,3 +122,49 @@ func (e *ImportError) Error() string {
 
 // Unwrap returns ErrInvalid.
 func (e *ImportError) Unwrap() error { return ErrInvalid }
+
+// JSONError describes an encoding/json decoding error as a
+// ValidationError naming the field, for an answer that tells a client what
+// to fix: a value of the wrong type (the JSON type wanted), an unknown field
+// (json.Decoder.DisallowUnknownFields), malformed or truncated JSON. Field
+// is "" when the error is the body's as a whole.
+func JSONError(err error) *ValidationError {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return &ValidationError{Field: te.Field, Err: fmt.Errorf("want %s, got JSON %s", jsonKind(te.Type), te.Value)}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &ValidationError{Err: fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, se)}
+	}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if unq, err := strconv.Unquote(field); err == nil && unq != "" {
+			field = unq
+		}
+		return &ValidationError{Field: field, Err: errors.New("unknown field")}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &ValidationError{Err: errors.New("truncated JSON")}
+	}
+	return &ValidationError{Err: fmt.Errorf("malformed JSON: %v", err)}
+}
+
+// jsonKind names the JSON a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}

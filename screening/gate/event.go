@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bordersec/portcullis/screening"
@@ -145,44 +142,11 @@ func DecodeEvent(data []byte) (*Event, error) {
 }
 
 // jsonError turns an encoding/json error into a ValidationError naming the
-// field.
+// field, or "body".
 func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		field := te.Field
-		if field == "" {
-			field = "body"
-		}
-		return &screening.ValidationError{Field: field, Err: fmt.Errorf("want %s, got JSON %s", jsonType(te.Type.String()), te.Value)}
+	ve := screening.JSONError(err)
+	if ve.Field == "" {
+		ve.Field = "body"
 	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return &screening.ValidationError{Field: "body", Err: fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, se)}
-	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
-		field := strings.TrimPrefix(msg, "json: unknown field ")
-		if unq, err := strconv.Unquote(field); err == nil && unq != "" {
-			field = unq
-		}
-		return &screening.ValidationError{Field: field, Err: errors.New("unknown field")}
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &screening.ValidationError{Field: "body", Err: errors.New("truncated JSON")}
-	}
-	return &screening.ValidationError{Field: "body", Err: fmt.Errorf("malformed JSON: %v", err)}
-}
-
-// jsonType names a Go type as the JSON a client should send.
-func jsonType(goType string) string {
-	switch {
-	case strings.Contains(goType, "float"), strings.Contains(goType, "int"):
-		return "a number"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case strings.Contains(goType, "bool"):
-		return "true or false"
-	case strings.Contains(goType, "string"), strings.HasSuffix(goType, "Status"), strings.HasSuffix(goType, "Direction"):
-		return "a string"
-	}
-	return "an object"
+	return ve
 }

@@ -122,24 +122,6 @@ func writeProblem(ctx *fasthttp.RequestCtx, p Problem) {
 
 // decodeError turns a JSON decoding error into a 400 that names the field.
 func decodeError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		// Fields of embedded structs (a passenger's Traveller) are named
-		// after the struct; the client knows only the JSON names.
-		field := strings.ReplaceAll(te.Field, "Traveller.", "")
-		if field == "" {
-			field = "(body)"
-		}
-		return badRequest(field, "field %s: want %s, got JSON %s", field, te.Type, te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return badRequest("", "malformed JSON at byte %d: %v", se.Offset, err)
-	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
-		field := strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`)
-		return badRequest(field, "unknown field %q", field)
-	}
 	var ve *screening.ValidationError
 	if errors.As(err, &ve) {
 		return err
@@ -147,7 +129,14 @@ func decodeError(err error) error {
 	if errors.Is(err, errTrailing) {
 		return badRequest("", "%v", err)
 	}
-	return badRequest("", "malformed JSON: %v", err)
+	ve = screening.JSONError(err)
+	if ve.Field == "" {
+		return badRequest("", "%v", ve.Err)
+	}
+	// Fields of embedded structs (a passenger's Traveller) are named after
+	// the struct; the client knows only the JSON names.
+	field := strings.ReplaceAll(ve.Field, "Traveller.", "")
+	return badRequest(field, "field %s: %v", field, ve.Err)
 }
 
 var errTrailing = errors.New("data after the JSON value")
