@@ -91,7 +91,7 @@ go build -o "$WORK/gensynth" ./bench/gensynth
 } | tee "$OUT/machine.txt"
 
 # start_server DATA LOG: start portcullis serve in the background and wait
-# until /readyz answers 200.
+# until /readyz answers 200 with "warm":true.
 start_server() {
 	local data=$1 logf=$2
 	# shellcheck disable=SC2086 # SERVE_FLAGS is a list of flags
@@ -107,6 +107,15 @@ start_server() {
 		fi
 		if [ $((SECONDS - start)) -ge "$READY_TIMEOUT" ]; then
 			echo "the server was not ready after $READY_TIMEOUT s" >&2
+			exit 1
+		fi
+		sleep 0.5
+	done
+	# Then wait for the matcher's warm-up: measure the steady state, not
+	# the first seconds after a start.
+	until curl -fs "http://127.0.0.1:$PORT/readyz" 2>/dev/null | grep -q '"warm":true'; do
+		if [ $((SECONDS - start)) -ge "$READY_TIMEOUT" ]; then
+			echo "the server was not warm after $READY_TIMEOUT s" >&2
 			exit 1
 		fi
 		sleep 0.5

@@ -130,6 +130,7 @@ type Engine struct {
 	seq     uint64                // last change applied
 	version atomic.Uint64         // watchlist version of the last change applied
 	ready   atomic.Bool
+	warmed  chan struct{} // closed once the matcher's warm-up has ended
 
 	syncMu sync.Mutex
 	cache  *lru.Cache[cacheKey, *Decision]
@@ -159,6 +160,7 @@ func New(src Source, opts Options) *Engine {
 		meta:   map[string]*entryMeta{},
 		docIdx: map[string][]string{},
 		stop:   make(chan struct{}),
+		warmed: make(chan struct{}),
 	}
 	if o.CacheSize > 0 {
 		e.cache, _ = lru.New[cacheKey, *Decision](o.CacheSize)
@@ -215,6 +217,7 @@ func (e *Engine) Open(ctx context.Context) error {
 // that the first travellers after a start are not the slowest screened.
 func (e *Engine) warm() {
 	defer e.wg.Done()
+	defer close(e.warmed)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -246,6 +249,11 @@ func (e *Engine) Close() error {
 
 // Ready reports whether Open has loaded the lists.
 func (e *Engine) Ready() bool { return e.ready.Load() }
+
+// Warmed is closed once the matcher's warm-up, started by Open, has ended
+// (or been stopped by Close). Screening works before; the first searches
+// are slower.
+func (e *Engine) Warmed() <-chan struct{} { return e.warmed }
 
 // Version returns the watchlist version the engine screens against.
 func (e *Engine) Version() uint64 { return e.version.Load() }

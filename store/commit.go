@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -40,10 +41,14 @@ func (db *DB) commit(ctx context.Context, entries []*badger.Entry) error {
 	}
 }
 
-// committer writes queued requests in groups, one synced commit a group.
+// committer writes queued requests in groups, one synced commit a group,
+// starting commits at most once per CommitInterval.
 func (db *DB) committer() {
 	defer db.wg.Done()
 	group := make([]*writeReq, 0, maxGroup)
+	interval := db.opts.CommitInterval
+	var last time.Time // when the last commit started
+	var timer *time.Timer
 	for {
 		select {
 		case <-db.done:
@@ -52,20 +57,50 @@ func (db *DB) committer() {
 		case r := <-db.writes:
 			group = append(group[:0], r)
 		}
-	more:
-		for len(group) < maxGroup {
-			select {
-			case r := <-db.writes:
-				group = append(group, r)
-			default:
-				break more
+		group = db.gather(group)
+		if wait := interval - time.Since(last); interval > 0 && wait > 0 && len(group) < maxGroup {
+			if timer == nil {
+				timer = time.NewTimer(wait)
+			} else {
+				timer.Reset(wait)
 			}
+		linger:
+			for len(group) < maxGroup {
+				select {
+				case r := <-db.writes:
+					group = append(group, r)
+				case <-timer.C:
+					break linger
+				case <-db.done:
+					break linger // drainWrites follows; write this group first
+				}
+			}
+			timer.Stop()
 		}
+		last = time.Now()
+		db.commits.Add(1)
 		err := db.writeGroup(group)
 		for _, r := range group {
 			r.done <- err
 		}
 	}
+}
+
+// Commits returns the number of group commits of decision records and gate
+// events since Open: with the number of records, how well they share syncs.
+func (db *DB) Commits() uint64 { return db.commits.Load() }
+
+// gather adds to group what is queued now, up to maxGroup requests.
+func (db *DB) gather(group []*writeReq) []*writeReq {
+	for len(group) < maxGroup {
+		select {
+		case r := <-db.writes:
+			group = append(group, r)
+		default:
+			return group
+		}
+	}
+	return group
 }
 
 // drainWrites writes what was queued before Close.

@@ -19,6 +19,11 @@ import (
 	"github.com/bordersec/portcullis/screening"
 )
 
+// DefaultCommitInterval is Options.CommitInterval's default: at 5,000
+// gate events a second it makes commits of about 6 events instead of 2,
+// and saves a fifth of the CPU an event costs.
+const DefaultCommitInterval = time.Millisecond
+
 // Options configures a DB. The zero value means the defaults.
 type Options struct {
 	// Logger receives the store's own log lines and Badger's warnings and
@@ -33,6 +38,17 @@ type Options struct {
 
 	// BlockCacheMB is Badger's block cache in MiB. Default 256.
 	BlockCacheMB int
+
+	// CommitInterval is the least time between the starts of two synced
+	// commits of decision records and gate events. A commit that would
+	// start sooner waits out the rest of the interval and takes the records
+	// that came in meanwhile: under load, fewer and larger commits, each
+	// costing one sync and Badger's write path (about 240 µs of CPU in
+	// BenchmarkGateServer, whatever it carries). A record waits at most
+	// this long more; when commits are further apart than this, none
+	// waits. Default DefaultCommitInterval; negative: no wait, a commit
+	// starts as soon as the last one ends.
+	CommitInterval time.Duration
 }
 
 func (o *Options) withDefaults() Options {
@@ -48,6 +64,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.BlockCacheMB <= 0 {
 		v.BlockCacheMB = 256
+	}
+	if v.CommitInterval == 0 {
+		v.CommitInterval = DefaultCommitInterval
 	}
 	return v
 }
@@ -76,6 +95,7 @@ type DB struct {
 
 	cleanup chan struct{}
 	writes  chan *writeReq // group commits of decisions and gate events (commit)
+	commits atomic.Uint64  // group commits written
 	done    chan struct{}
 	wg      sync.WaitGroup
 	closeMu sync.Mutex

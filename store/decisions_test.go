@@ -70,6 +70,55 @@ func TestRecordDecisionsConcurrently(t *testing.T) {
 	}
 }
 
+// TestCommitInterval: a record that comes within the interval of the last
+// commit waits out the rest of it, and the records that come meanwhile
+// share its commit.
+func TestCommitInterval(t *testing.T) {
+	ctx := context.Background()
+	const interval = 400 * time.Millisecond
+	db, err := store.Open(t.TempDir(), &store.Options{Logger: discardLogger(), CommitInterval: interval})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	t0 := time.Now()
+	if err := db.RecordDecision(ctx, decision(base, 0)); err != nil {
+		t.Fatal(err)
+	}
+	commits := db.Commits()
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 1; i <= n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- db.RecordDecision(ctx, decision(base.Add(time.Duration(i)*time.Second), i))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if took := time.Since(t0); took < interval {
+		t.Errorf("records within the interval were committed after %v, before the interval of %v", took, interval)
+	}
+	// All 40 came within the interval: one commit, or two should the last
+	// goroutines start after it ended on a loaded machine.
+	if c := db.Commits() - commits; c > 2 {
+		t.Errorf("%d records within the interval took %d commits", n, c)
+	}
+	got := 0
+	db.Decisions(ctx, time.Time{}, time.Time{}, 0, func(*screening.DecisionRecord) error { got++; return nil })
+	if got != n+1 {
+		t.Errorf("%d records stored, want %d", got, n+1)
+	}
+}
+
 // TestRecordDecisionsLargerThanATransaction records a manifest whose
 // records do not fit in one Badger transaction, with smaller ones
 // recorded beside it: every record is written.

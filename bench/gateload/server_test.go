@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bordersec/portcullis/bench/hist"
+	"github.com/bordersec/portcullis/bench/internal/wire"
 	"github.com/bordersec/portcullis/fixtures"
 	"github.com/bordersec/portcullis/screening"
 	"github.com/bordersec/portcullis/screening/gate"
@@ -42,6 +43,7 @@ type server struct {
 	addr   string
 	key    string
 	stages *stages
+	db     *store.DB
 }
 
 // stages times the two parts of a gate decision that wait: the engine's
@@ -96,7 +98,7 @@ func (t timedLog) Record(ctx context.Context, r *gate.Record) error {
 func startServer(tb testing.TB, dir string, p *pool, seed uint64, bundled bool, background int) *server {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(dir, &store.Options{Logger: quiet()})
+	db, err := store.Open(dir, &store.Options{Logger: quiet(), CommitInterval: benchCommitInterval(tb)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -148,6 +150,9 @@ func startServer(tb testing.TB, dir string, p *pool, seed uint64, bundled bool, 
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { engine.Close() })
+	// Measure the steady state: not the matcher's start-up warm-up, which
+	// runs in the background and competes for the cores.
+	<-engine.Warmed()
 	events, err := db.OpenEvents(ctx, nil)
 	if err != nil {
 		tb.Fatal(err)
@@ -190,7 +195,7 @@ func startServer(tb testing.TB, dir string, p *pool, seed uint64, bundled bool, 
 		defer cancel()
 		srv.Shutdown(ctx)
 	})
-	return &server{addr: ln.Addr().String(), key: key, stages: st}
+	return &server{addr: ln.Addr().String(), key: key, stages: st, db: db}
 }
 
 // TestGateLoadSmall runs a short, slow load against an in-process server
@@ -260,6 +265,21 @@ func onlyNameHits(other map[string]int) bool {
 	return true
 }
 
+// benchCommitInterval is the store's CommitInterval for a benchmark:
+// PORTCULLIS_BENCH_COMMIT_INTERVAL (a Go duration; negative for none),
+// else the store's default.
+func benchCommitInterval(tb testing.TB) time.Duration {
+	s := os.Getenv("PORTCULLIS_BENCH_COMMIT_INTERVAL")
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		tb.Fatalf("PORTCULLIS_BENCH_COMMIT_INTERVAL=%q", s)
+	}
+	return d
+}
+
 // BenchmarkGateServer sends the gate stream to an in-process server at a
 // fixed rate (PORTCULLIS_BENCH_RATE, default 5,000 events/s) on
 // PORTCULLIS_BENCH_CONNS connections (default 64) for b.N events
@@ -300,7 +320,9 @@ func BenchmarkGateServer(b *testing.B) {
 		timeout: 2 * time.Second, seed: 1, mix: fixtures.DefaultGateMix, maxGap: 5 * time.Second}
 	p, srv := startedPool(b, l, bundled, 100_000)
 	b.ResetTimer()
+	cpu0, commits0 := wire.ProcessCPU(), srv.db.Commits()
 	res := run(context.Background(), l, p)
+	cpu, commits := wire.ProcessCPU()-cpu0, srv.db.Commits()-commits0
 	b.StopTimer()
 	if res.Errors > 0 {
 		b.Errorf("%d errors: %v %v", res.Errors, res.Status, res.Failures)
@@ -313,6 +335,10 @@ func BenchmarkGateServer(b *testing.B) {
 	b.ReportMetric(srv.stages.p99(&srv.stages.screen), "screen-p99-ms")
 	b.ReportMetric(srv.stages.p99(&srv.stages.record), "record-p99-ms")
 	b.ReportMetric(res.Throughput, "events/s")
+	// Server and load generator together (warm-up second included): what
+	// an event costs the cores.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(res.Sent), "cpu-µs/event")
+	b.ReportMetric(float64(res.Sent)/float64(max(commits, 1)), "events/commit")
 	b.ReportMetric(100*res.GenuineRefer, "genuine-refer-%")
 	if testing.Verbose() {
 		res.write(os.Stderr)

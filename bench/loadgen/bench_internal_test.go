@@ -13,6 +13,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/bordersec/portcullis/bench/internal/wire"
 	"github.com/bordersec/portcullis/bench/mix"
 	"github.com/bordersec/portcullis/screening/httpapi"
 	"github.com/bordersec/portcullis/screening/paxlst"
@@ -78,13 +79,17 @@ func benchLoad(b *testing.B, ts *testServer, manifest int, role httpapi.Role) {
 	defer r.hc.CloseIdleConnections()
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := wire.ProcessCPU()
 	res := r.once(context.Background())
+	cpu := wire.ProcessCPU() - cpu0
 	b.StopTimer()
 	if res.Errors > 0 {
 		// A rate of failed requests is no throughput.
 		b.Fatalf("%d errors: %v", res.Errors, res.ErrorsBy)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	// Server and load generator together: what a request costs the cores.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/req")
 	b.ReportMetric(res.Latency.P50*1e6, "p50-ns")
 	b.ReportMetric(res.Latency.P99*1e6, "p99-ns")
 	b.ReportMetric(res.Server.P50*1e6, "server-p50-ns")

@@ -89,6 +89,9 @@ func startServer(tb testing.TB, o serverOpts) *testServer {
 	if err := engine.Open(ctx); err != nil {
 		tb.Fatal(err)
 	}
+	// Measure the steady state, not the matcher's start-up warm-up, which
+	// runs in the background and competes for the cores.
+	<-engine.Warmed()
 	srv, err := httpapi.New(httpapi.Options{Engine: engine, Lists: db, Decisions: db, Keys: kr, Logger: quiet()})
 	if err != nil {
 		tb.Fatal(err)

@@ -37,6 +37,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	retention := fs.Int("retention-days", 180, "days after which traveller data is removed from decision records")
 	cacheSize := fs.Int("cache", 100_000, "recent decisions to cache (0 disables)")
 	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn, error")
+	commitInterval := fs.Duration("commit-interval", store.DefaultCommitInterval, "the least time between two synced commits of decision records and gate events: under load, fewer and larger commits (0: none)")
 	lenient := fs.Bool("paxlst-lenient", false, "answer PAXLST messages whose envelope counts or references are wrong instead of refusing them")
 	gf := addGateFlags(fs)
 	if help, err := parse(fs, args); help || err != nil {
@@ -47,6 +48,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if *retention < 1 {
 		return fmt.Errorf("serve: --retention-days must be at least 1: %w", errUsage)
+	}
+	if *commitInterval < 0 || *commitInterval > time.Second {
+		return fmt.Errorf("serve: --commit-interval must be between 0 and 1s: %w", errUsage)
+	}
+	if *commitInterval == 0 {
+		*commitInterval = -1 // the store's "no wait"
 	}
 	if err := gf.check(); err != nil {
 		return err
@@ -60,7 +67,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		*keyFile = filepath.Join(*data, "keys.json")
 	}
 
-	db, err := store.Open(*data, &store.Options{Logger: log})
+	db, err := store.Open(*data, &store.Options{Logger: log, CommitInterval: *commitInterval})
 	if err != nil {
 		return err
 	}

@@ -236,3 +236,14 @@ func TestServeRefusesShortEventRetention(t *testing.T) {
 		t.Fatalf("serve with events kept 2 days and a 60h travel bound: %v\n%s", err, stderr)
 	}
 }
+
+func TestServeRefusesCommitInterval(t *testing.T) {
+	t.Setenv(keysEnv, "")
+	for _, v := range []string{"-1ms", "2s"} {
+		_, stderr, err := call(t, "", "serve", "--data", t.TempDir(), "--listen", "127.0.0.1:0", "--no-seed",
+			"--commit-interval", v, "--log-level", "error")
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "commit-interval") {
+			t.Errorf("serve --commit-interval %s: %v\n%s", v, err, stderr)
+		}
+	}
+}

@@ -153,5 +153,13 @@ func (s *Server) readyz(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
 		// Gate events are refused until the recent-use memory is rebuilt.
 		return writeJSON(ctx, fasthttp.StatusServiceUnavailable, map[string]any{"status": "loading gate memory"})
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, map[string]any{"status": "ready", "watchlist_version": s.engine.Version(), "entries": s.engine.Len()})
+	// warm is false while the matcher fills its cache of word matches, a
+	// few seconds after a start: screening works, the first ones slower.
+	warm := false
+	select {
+	case <-s.engine.Warmed():
+		warm = true
+	default:
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, map[string]any{"status": "ready", "watchlist_version": s.engine.Version(), "entries": s.engine.Len(), "warm": warm})
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -270,6 +271,19 @@ func TestRoles(t *testing.T) {
 		if r := h.do("GET", p, "", ""); r.status != 200 {
 			t.Errorf("%s: %d", p, r.status)
 		}
+	}
+}
+
+func TestReadyzReportsWarmUp(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	select {
+	case <-h.engine.Warmed():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the matcher's warm-up did not end")
+	}
+	r := h.do("GET", "/readyz", "", "")
+	if r.status != 200 || !bytes.Contains(r.body, []byte(`"warm":true`)) {
+		t.Fatalf("/readyz after the warm-up: %d %s", r.status, r.body)
 	}
 }
 
