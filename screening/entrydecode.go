@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/bordersec/portcullis/screening/internal/jsonwire"
 )
 
 // DecodeEntryJSON decodes one entry, as json.Unmarshal would, into e. It
@@ -149,13 +150,13 @@ func (d *entryDecoder) str() (string, bool) {
 			d.i++
 			return s, true
 		case c == '\\':
-			return d.strSlow(start)
+			return d.strSlow(start - 1)
 		case c < 0x20:
 			return "", false
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(d.b[d.i:])
 			if r == utf8.RuneError && size == 1 {
-				return d.strSlow(start)
+				return d.strSlow(start - 1)
 			}
 			d.i += size
 		default:
@@ -165,98 +166,12 @@ func (d *entryDecoder) str() (string, bool) {
 	return "", false
 }
 
-// strSlow reads the rest of a string that has escapes or invalid UTF-8.
+// strSlow reads the string starting at the quote at start, which has
+// escapes or invalid UTF-8.
 func (d *entryDecoder) strSlow(start int) (string, bool) {
-	out := append([]byte(nil), d.b[start:d.i]...)
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			d.i++
-			return string(out), true
-		case c < 0x20:
-			return "", false
-		case c == '\\':
-			if d.i+1 >= len(d.b) {
-				return "", false
-			}
-			esc := d.b[d.i+1]
-			d.i += 2
-			switch esc {
-			case '"', '\\', '/':
-				out = append(out, esc)
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r, ok := d.hex4()
-				if !ok {
-					return "", false
-				}
-				if utf16.IsSurrogate(r) {
-					r2 := rune(-1)
-					if len(d.b)-d.i >= 6 && d.b[d.i] == '\\' && d.b[d.i+1] == 'u' {
-						save := d.i
-						d.i += 2
-						var ok2 bool
-						if r2, ok2 = d.hex4(); !ok2 {
-							return "", false
-						}
-						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-							out = utf8.AppendRune(out, dec)
-							continue
-						}
-						d.i = save
-					}
-					out = utf8.AppendRune(out, utf8.RuneError)
-					continue
-				}
-				out = utf8.AppendRune(out, r)
-			default:
-				return "", false
-			}
-		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRune(d.b[d.i:])
-			if r == utf8.RuneError && size == 1 {
-				out = utf8.AppendRune(out, utf8.RuneError)
-			} else {
-				out = append(out, d.b[d.i:d.i+size]...)
-			}
-			d.i += size
-		default:
-			out = append(out, c)
-			d.i++
-		}
-	}
-	return "", false
-}
-
-func (d *entryDecoder) hex4() (rune, bool) {
-	if len(d.b)-d.i < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range d.b[d.i : d.i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	d.i += 4
-	return r, true
+	s, end, ok := jsonwire.ReadString(d.b, start)
+	d.i = end
+	return s, ok
 }
 
 // strAs reads a string into a string or a field of a string type (Kind,

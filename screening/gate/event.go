@@ -2,12 +2,11 @@ package gate
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"time"
 
 	"github.com/bordersec/portcullis/screening"
+	"github.com/bordersec/portcullis/screening/internal/jsonwire"
 )
 
 // Direction says whether the traveller is entering or leaving.
@@ -91,21 +90,16 @@ const (
 	MaxAttempt      = 99
 )
 
-// wireEvent is Event as it is decoded: the time as text, so that a bad time
-// is reported with its field.
-type wireEvent struct {
-	Gate           string    `json:"gate"`
-	Port           string    `json:"port"`
-	Time           *string   `json:"time"`
-	Direction      Direction `json:"direction"`
-	Reference      string    `json:"reference"`
-	Attempt        int       `json:"attempt"`
-	Document       Document  `json:"document"`
-	Chip           *Chip     `json:"chip"`
-	Face           *Score    `json:"face"`
-	Liveness       *Score    `json:"liveness"`
-	MorphSuspected *bool     `json:"morph_suspected"`
-}
+// eventFields are the JSON names of Event's fields, in the order
+// decodeEvent's cases take them.
+var eventFields = []string{"gate", "port", "time", "direction", "reference", "attempt",
+	"document", "chip", "face", "liveness", "morph_suspected"}
+
+var (
+	documentFields = []string{"mrz", "dg1"}
+	chipFields     = []string{"passive_authentication", "chip_authentication", "dg1_matches_mrz"}
+	scoreFields    = []string{"score", "threshold"}
+)
 
 // DecodeEvent reads one event from JSON strictly: unknown fields, values
 // of the wrong type, a malformed time and anything after the object are
@@ -113,40 +107,117 @@ type wireEvent struct {
 // JSON path such as "face.score"), or "body" when the JSON itself is broken.
 // DecodeEvent checks the form of the fields only; Config.ValidateEvent checks
 // their values.
+//
+// It reads without reflection, accepting and refusing what a
+// json.Decoder with DisallowUnknownFields would, with the same errors
+// (TestDecodeEventMatchesEncodingJSON and FuzzDecodeEventMatchesEncodingJSON
+// hold the two equal): field names match without regard to case, a
+// repeated key replaces the value before it, and null leaves a field as it
+// is or, for a pointer or a list, empties it.
 func DecodeEvent(data []byte) (*Event, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &screening.ValidationError{Field: "body", Err: errors.New("empty body: a JSON object is required")}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var w wireEvent
-	if err := dec.Decode(&w); err != nil {
-		return nil, jsonError(err)
+	r := jsonwire.NewReader(data)
+	ev := new(Event)
+	var tm *string
+	decodeEvent(r, ev, &tm)
+	if e := r.Err(); e != nil {
+		field := e.Field
+		if field == "" {
+			field = "body"
+		}
+		return nil, &screening.ValidationError{Field: field, Err: errors.New(e.Msg)}
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	if len(r.Rest()) > 0 {
 		return nil, &screening.ValidationError{Field: "body", Err: errors.New("data after the JSON object")}
 	}
-	ev := &Event{
-		Gate: w.Gate, Port: w.Port, Direction: w.Direction, Reference: w.Reference, Attempt: w.Attempt,
-		Document: w.Document, Chip: w.Chip, Face: w.Face, Liveness: w.Liveness, MorphSuspected: w.MorphSuspected,
-	}
-	if w.Time == nil {
+	if tm == nil {
 		return nil, &screening.ValidationError{Field: "time", Err: errors.New("required: an RFC 3339 time such as 2026-11-21T10:00:00Z")}
 	}
-	t, err := time.Parse(time.RFC3339Nano, *w.Time)
+	t, err := time.Parse(time.RFC3339Nano, *tm)
 	if err != nil {
-		return nil, &screening.ValidationError{Field: "time", Value: *w.Time, Err: errors.New("want an RFC 3339 time with a zone, such as 2026-11-21T10:00:00Z")}
+		return nil, &screening.ValidationError{Field: "time", Value: *tm, Err: errors.New("want an RFC 3339 time with a zone, such as 2026-11-21T10:00:00Z")}
 	}
 	ev.Time = t
 	return ev, nil
 }
 
-// jsonError turns an encoding/json error into a ValidationError naming the
-// field, or "body".
-func jsonError(err error) error {
-	ve := screening.JSONError(err)
-	if ve.Field == "" {
-		ve.Field = "body"
+// decodeEvent reads an event's object into ev, its time as text into *tm
+// so that a bad time is reported with its field.
+func decodeEvent(r *jsonwire.Reader, ev *Event, tm **string) {
+	for more := r.Object(); more; more = r.Next() {
+		switch r.Field(eventFields) {
+		case 0:
+			jsonwire.String(r, &ev.Gate)
+		case 1:
+			jsonwire.String(r, &ev.Port)
+		case 2:
+			r.StringPtr(tm)
+		case 3:
+			jsonwire.String(r, &ev.Direction)
+		case 4:
+			jsonwire.String(r, &ev.Reference)
+		case 5:
+			r.Int(&ev.Attempt)
+		case 6:
+			for more := r.Object(); more; more = r.Next() {
+				switch r.Field(documentFields) {
+				case 0:
+					r.Strings(&ev.Document.MRZ)
+				case 1:
+					r.Strings(&ev.Document.DG1)
+				}
+			}
+		case 7:
+			if r.Null() {
+				ev.Chip = nil
+				break
+			}
+			if ev.Chip == nil {
+				ev.Chip = new(Chip)
+			}
+			decodeChip(r, ev.Chip)
+		case 8:
+			decodeScore(r, &ev.Face)
+		case 9:
+			decodeScore(r, &ev.Liveness)
+		case 10:
+			r.BoolPtr(&ev.MorphSuspected)
+		}
 	}
-	return ve
+}
+
+func decodeChip(r *jsonwire.Reader, c *Chip) {
+	for more := r.Object(); more; more = r.Next() {
+		switch r.Field(chipFields) {
+		case 0:
+			jsonwire.String(r, &c.PassiveAuth)
+		case 1:
+			jsonwire.String(r, &c.ChipAuth)
+		case 2:
+			jsonwire.String(r, &c.DG1MatchesMRZ)
+		}
+	}
+}
+
+// decodeScore reads a score into a new or the existing **dst; null sets
+// it to nil.
+func decodeScore(r *jsonwire.Reader, dst **Score) {
+	if r.Null() {
+		*dst = nil
+		return
+	}
+	if *dst == nil {
+		*dst = new(Score)
+	}
+	s := *dst
+	for more := r.Object(); more; more = r.Next() {
+		switch r.Field(scoreFields) {
+		case 0:
+			r.Float(&s.Score)
+		case 1:
+			r.Float(&s.Threshold)
+		}
+	}
 }
