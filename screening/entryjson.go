@@ -2,7 +2,8 @@ package screening
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/bordersec/portcullis/screening/internal/jsonwire"
 )
 
 // AppendJSON appends e as encoding/json would write it with HTML escaping
@@ -37,7 +38,7 @@ func (e *Entry) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendDate(b, d)
+			b = appendDate(b, d, false)
 		}
 		b = append(b, ']')
 	}
@@ -52,7 +53,7 @@ func (e *Entry) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = e.Documents[i].appendJSON(b)
+			b = e.Documents[i].appendJSON(b, false)
 		}
 		b = append(b, ']')
 	}
@@ -87,11 +88,11 @@ func (e *Entry) AppendJSON(b []byte) []byte {
 	}
 	if !e.ListedFrom.IsZero() {
 		b = append(b, `,"listed_from":`...)
-		b = appendDate(b, e.ListedFrom)
+		b = appendDate(b, e.ListedFrom, false)
 	}
 	if !e.ListedUntil.IsZero() {
 		b = append(b, `,"listed_until":`...)
-		b = appendDate(b, e.ListedUntil)
+		b = appendDate(b, e.ListedUntil, false)
 	}
 	if e.Version != 0 {
 		b = append(b, `,"version":`...)
@@ -143,90 +144,41 @@ func appendField(b []byte, sep bool, key, v string) ([]byte, bool) {
 	return appendJSONString(b, v), true
 }
 
-func (d *Document) appendJSON(b []byte) []byte {
+func (d *Document) appendJSON(b []byte, html bool) []byte {
 	b = append(b, '{')
 	if d.Type != "" {
 		b = append(b, `"type":`...)
-		b = appendJSONString(b, d.Type)
+		b = jsonwire.AppendString(b, d.Type, html)
 		b = append(b, ',')
 	}
 	b = append(b, `"number":`...)
-	b = appendJSONString(b, d.Number)
+	b = jsonwire.AppendString(b, d.Number, html)
 	if d.Country != "" {
 		b = append(b, `,"country":`...)
-		b = appendJSONString(b, d.Country)
+		b = jsonwire.AppendString(b, d.Country, html)
 	}
 	if !d.Expiry.IsZero() {
 		b = append(b, `,"expiry":`...)
-		b = appendDate(b, d.Expiry)
+		b = appendDate(b, d.Expiry, html)
 	}
 	if d.Note != "" {
 		b = append(b, `,"note":`...)
-		b = appendJSONString(b, d.Note)
+		b = jsonwire.AppendString(b, d.Note, html)
 	}
 	return append(b, '}')
 }
 
 // appendJSONString appends s as a JSON string exactly as encoding/json
-// writes it with HTML escaping off: short escapes for \b \f \n \r \t,
-// \u00XX for other control characters, \u2028 and \u2029 escaped, and
-// invalid UTF-8 as \ufffd.
+// writes it with HTML escaping off.
 func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return jsonwire.AppendString(b, s, false)
 }
 
-func appendDate(b []byte, d Date) []byte {
+// appendDate appends d as a JSON string, escaping <, > and & when html is
+// set.
+func appendDate(b []byte, d Date, html bool) []byte {
 	if d.bad != "" {
-		return appendJSONString(b, d.bad)
+		return jsonwire.AppendString(b, d.bad, html)
 	}
 	b = append(b, '"')
 	return append(d.appendText(b), '"')

@@ -18,10 +18,22 @@ const decisionPrefix = "d/"
 
 var keyRedacted = []byte("m/redacted-until")
 
+// jsonAppender is a record that writes itself as json.Marshal would:
+// screening.DecisionRecord and gate.Record.
+type jsonAppender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
 // marshalRecord encodes a decision or gate event record, refusing one too
 // large to be written durably (see valueThreshold).
 func marshalRecord(rec any) ([]byte, error) {
-	val, err := json.Marshal(rec)
+	var val []byte
+	var err error
+	if a, ok := rec.(jsonAppender); ok {
+		val, err = a.AppendJSON(nil)
+	} else {
+		val, err = json.Marshal(rec)
+	}
 	if err != nil {
 		return nil, err
 	}
