@@ -30,7 +30,7 @@ func marshalRecord(rec any) ([]byte, error) {
 	var val []byte
 	var err error
 	if a, ok := rec.(jsonAppender); ok {
-		val, err = a.AppendJSON(nil)
+		val, err = a.AppendJSON(make([]byte, 0, 1024))
 	} else {
 		val, err = json.Marshal(rec)
 	}
