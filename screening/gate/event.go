@@ -170,18 +170,11 @@ func decodeEvent(r *jsonwire.Reader, ev *Event, tm **string) {
 				}
 			}
 		case 7:
-			if r.Null() {
-				ev.Chip = nil
-				break
-			}
-			if ev.Chip == nil {
-				ev.Chip = new(Chip)
-			}
-			decodeChip(r, ev.Chip)
+			jsonwire.Pointer(r, &ev.Chip, decodeChip)
 		case 8:
-			decodeScore(r, &ev.Face)
+			jsonwire.Pointer(r, &ev.Face, decodeScore)
 		case 9:
-			decodeScore(r, &ev.Liveness)
+			jsonwire.Pointer(r, &ev.Liveness, decodeScore)
 		case 10:
 			r.BoolPtr(&ev.MorphSuspected)
 		}
@@ -201,17 +194,7 @@ func decodeChip(r *jsonwire.Reader, c *Chip) {
 	}
 }
 
-// decodeScore reads a score into a new or the existing **dst; null sets
-// it to nil.
-func decodeScore(r *jsonwire.Reader, dst **Score) {
-	if r.Null() {
-		*dst = nil
-		return
-	}
-	if *dst == nil {
-		*dst = new(Score)
-	}
-	s := *dst
+func decodeScore(r *jsonwire.Reader, s *Score) {
 	for more := r.Object(); more; more = r.Next() {
 		switch r.Field(scoreFields) {
 		case 0:

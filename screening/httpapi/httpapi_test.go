@@ -312,6 +312,8 @@ func TestBadInput(t *testing.T) {
 		{"not an object", `[1,2]`, 400, ""},
 		{"empty body", ``, 400, ""},
 		{"two values", `{"name":"A"} {"name":"B"}`, 400, ""},
+		{"stray closing brace", `{"name":"A B"}}`, 400, ""},
+		{"stray closing bracket", `{"name":"A B"} ]`, 400, ""},
 		{"unknown field", `{"name":"A","colour":"red"}`, 400, "colour"},
 		{"wrong type", `{"name":42}`, 400, "name"},
 		{"document wrong type", `{"name":"A","document":{"number":7}}`, 400, "document.number"},

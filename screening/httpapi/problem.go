@@ -130,13 +130,21 @@ func decodeError(err error) error {
 		return badRequest("", "%v", err)
 	}
 	ve = screening.JSONError(err)
-	if ve.Field == "" {
-		return badRequest("", "%v", ve.Err)
+	return fieldError(ve.Field, ve.Err.Error())
+}
+
+// fieldError is the 400 of a body that cannot be decoded: field is the
+// JSON path of the value at fault, or "" when the body as a whole is.
+func fieldError(field, msg string) error {
+	if field == "" {
+		return badRequest("", "%s", msg)
 	}
 	// Fields of embedded structs (a passenger's Traveller) are named after
 	// the struct; the client knows only the JSON names.
-	field := strings.ReplaceAll(ve.Field, "Traveller.", "")
-	return badRequest(field, "field %s: %v", field, ve.Err)
+	field = strings.ReplaceAll(field, "Traveller.", "")
+	return badRequest(field, "field %s: %s", field, msg)
 }
+
+func errEmptyBody() error { return badRequest("", "empty body: a JSON object is required") }
 
 var errTrailing = errors.New("data after the JSON value")

@@ -36,8 +36,12 @@ type screenResponse struct {
 
 func (s *Server) screen(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
 	start := time.Now()
+	body, err := readBody(ctx, s.opts.MaxScreenBody)
+	if err != nil {
+		return err
+	}
 	var req screenRequest
-	if err := decodeJSON(ctx, s.opts.MaxScreenBody, &req); err != nil {
+	if err := decodeScreenRequest(body, &req); err != nil {
 		return err
 	}
 	if len(req.Reference) > 128 {

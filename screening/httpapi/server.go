@@ -372,15 +372,22 @@ func decodeJSON(ctx *fasthttp.RequestCtx, limit int64, v any) error {
 	if err != nil {
 		return err
 	}
+	return unmarshalStrict(b, v)
+}
+
+// unmarshalStrict reads the JSON body b into v as decodeJSON does.
+func unmarshalStrict(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
-		return badRequest("", "empty body: a JSON object is required")
+		return errEmptyBody()
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
-	if dec.More() {
+	// Anything but JSON white space after the value is refused, a stray
+	// closing bracket too (json.Decoder.More takes } and ] for the end).
+	if len(bytes.TrimLeft(b[dec.InputOffset():], " \t\r\n")) > 0 {
 		return decodeError(errTrailing)
 	}
 	return nil

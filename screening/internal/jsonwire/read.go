@@ -8,6 +8,7 @@
 package jsonwire
 
 import (
+	"encoding"
 	"strconv"
 	"strings"
 	"unicode"
@@ -356,6 +357,47 @@ func String[T ~string](r *Reader, dst *T) {
 		r.wrongType("a string", kind(c))
 		r.skip()
 	}
+}
+
+// Text reads a string into dst with its UnmarshalText, as encoding/json
+// reads a value whose type implements encoding.TextUnmarshaler; null
+// leaves dst as it is, and any other value is of the wrong type, want
+// naming the JSON encoding/json wants for dst's type ("an object" for a
+// struct). An error of UnmarshalText is kept as encoding/json keeps it,
+// for the document as a whole.
+func (r *Reader) Text(dst encoding.TextUnmarshaler, want string) {
+	c, ok := r.start()
+	if !ok {
+		return
+	}
+	switch c {
+	case '"':
+		s, ok := r.str()
+		if !ok {
+			return
+		}
+		if err := dst.UnmarshalText([]byte(s)); err != nil && r.err == nil {
+			r.err = &Error{Msg: "malformed JSON: " + err.Error()}
+		}
+	case 'n':
+		r.literal("null")
+	default:
+		r.wrongType(want, kind(c))
+		r.skip()
+	}
+}
+
+// Pointer reads a value with read into a new or the existing *dst, as
+// encoding/json reads into a pointer; null sets *dst to nil.
+func Pointer[T any](r *Reader, dst **T, read func(*Reader, *T)) {
+	if r.Null() {
+		*dst = nil
+		return
+	}
+	if *dst == nil {
+		*dst = new(T)
+	}
+	read(r, *dst)
 }
 
 // StringPtr reads a string into a new or the existing *dst; null sets
