@@ -42,12 +42,7 @@ func (r *DecisionRecord) AppendJSON(b []byte) ([]byte, error) {
 			return b, jsonwire.MarshalError(r)
 		}
 	}
-	w.Raw(`,"watchlist_version":`)
-	w.Uint(r.WatchlistVersion)
-	if r.DocumentVersion != 0 {
-		w.Raw(`,"document_version":`)
-		w.Uint(r.DocumentVersion)
-	}
+	WriteVersions(&w, r.WatchlistVersion, r.DocumentVersion)
 	w.Raw(`,"algorithm_version":`)
 	w.String(r.AlgorithmVersion)
 	w.Raw(`,"elapsed_us":`)
@@ -65,6 +60,18 @@ func (r *DecisionRecord) AppendJSON(b []byte) ([]byte, error) {
 	}
 	w.Raw("}")
 	return w.Result(b, r)
+}
+
+// WriteVersions writes the watchlist_version and document_version members
+// of a record or an answer, with their leading commas, as json.Marshal
+// writes them: document_version is omitempty.
+func WriteVersions(w *jsonwire.Writer, watchlist, document uint64) {
+	w.Raw(`,"watchlist_version":`)
+	w.Uint(watchlist)
+	if document != 0 {
+		w.Raw(`,"document_version":`)
+		w.Uint(document)
+	}
 }
 
 // WriteHits writes hits as a JSON array as json.Marshal writes it, HTML

@@ -49,7 +49,7 @@ func (r *Record) AppendJSON(b []byte) ([]byte, error) {
 		w.String(r.Document.Country)
 	}
 	w.Raw(`},"checks":`)
-	r.Checks.writeJSON(&w)
+	r.Checks.WriteJSON(&w)
 	w.Raw(`,"scores":{`)
 	sep := ""
 	for _, s := range [...]struct {
@@ -68,7 +68,7 @@ func (r *Record) AppendJSON(b []byte) ([]byte, error) {
 	w.String(string(r.Decision))
 	if len(r.Reasons) > 0 {
 		w.Raw(`,"reasons":`)
-		writeReasons(&w, r.Reasons)
+		WriteReasons(&w, r.Reasons)
 	}
 	if len(r.Hits) > 0 {
 		w.Raw(`,"hits":`)
@@ -76,25 +76,28 @@ func (r *Record) AppendJSON(b []byte) ([]byte, error) {
 			return b, jsonwire.MarshalError(r)
 		}
 	}
-	w.Raw(`,"watchlist_version":`)
-	w.Uint(r.WatchlistVersion)
-	if r.DocumentVersion != 0 {
-		w.Raw(`,"document_version":`)
-		w.Uint(r.DocumentVersion)
-	}
-	if r.AlgorithmVersion != "" {
-		w.Raw(`,"algorithm_version":`)
-		w.String(r.AlgorithmVersion)
-	}
-	w.Raw(`,"elapsed_us":`)
-	w.Int(r.ElapsedMicros)
+	WriteVersions(&w, r.WatchlistVersion, r.DocumentVersion, r.AlgorithmVersion, r.ElapsedMicros)
 	w.Raw("}")
 	return w.Result(b, r)
 }
 
-// writeJSON writes c as json.Marshal writes it: each check's name is its
+// WriteVersions writes the members that end a record or an answer of the
+// gate, with their leading commas, as json.Marshal writes them:
+// watchlist_version, document_version and algorithm_version (both
+// omitempty) and elapsed_us.
+func WriteVersions(w *jsonwire.Writer, watchlist, document uint64, algorithm string, elapsedMicros int64) {
+	screening.WriteVersions(w, watchlist, document)
+	if algorithm != "" {
+		w.Raw(`,"algorithm_version":`)
+		w.String(algorithm)
+	}
+	w.Raw(`,"elapsed_us":`)
+	w.Int(elapsedMicros)
+}
+
+// WriteJSON writes c as json.Marshal writes it: each check's name is its
 // field's JSON name, and AllChecks is in the fields' order.
-func (c *Checks) writeJSON(w *jsonwire.Writer) {
+func (c *Checks) WriteJSON(w *jsonwire.Writer) {
 	for i, k := range AllChecks {
 		if i == 0 {
 			w.Raw(`{"`)
@@ -108,8 +111,8 @@ func (c *Checks) writeJSON(w *jsonwire.Writer) {
 	w.Raw("}")
 }
 
-// writeReasons writes reasons as json.Marshal writes them; nil is null.
-func writeReasons(w *jsonwire.Writer, reasons []Reason) {
+// WriteReasons writes reasons as json.Marshal writes them; nil is null.
+func WriteReasons(w *jsonwire.Writer, reasons []Reason) {
 	if reasons == nil {
 		w.Raw("null")
 		return

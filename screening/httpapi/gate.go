@@ -105,11 +105,17 @@ func (h *gateHandlers) post(ctx *fasthttp.RequestCtx, c *caller, _ []string) err
 	if reasons == nil {
 		reasons = []gate.Reason{}
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, gateEventResponse{
+	resp := gateEventResponse{
 		Decision: res.Decision, EventID: res.EventID, Reasons: reasons, Checks: res.Checks,
 		Gate: res.Gate, Profile: res.Profile, WatchlistVersion: res.WatchlistVersion, DocumentVersion: res.DocumentVersion,
 		AlgorithmVersion: res.AlgorithmVersion, ElapsedMicros: time.Since(start).Microseconds(),
-	})
+	}
+	b, err := resp.appendJSON(make([]byte, 0, 512))
+	if err != nil {
+		return err
+	}
+	writeBody(ctx, fasthttp.StatusOK, b)
+	return nil
 }
 
 func (h *gateHandlers) get(ctx *fasthttp.RequestCtx, c *caller, p []string) error {

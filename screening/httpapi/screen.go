@@ -71,11 +71,17 @@ func (s *Server) screen(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
 		return fmt.Errorf("record decision: %w", err)
 	}
 	s.metrics.decision("screen", d)
-	return writeJSON(ctx, fasthttp.StatusOK, screenResponse{
+	resp := screenResponse{
 		Decision: d.Outcome, Hits: d.Hits, Reasons: d.Reasons, DecisionID: rec.ID,
 		WatchlistVersion: d.WatchlistVersion, DocumentVersion: d.DocumentVersion,
 		AlgorithmVersion: d.AlgorithmVersion, ElapsedMicros: time.Since(start).Microseconds(), MRZ: mrzRes,
-	})
+	}
+	b, err := resp.appendJSON(make([]byte, 0, 512))
+	if err != nil {
+		return err
+	}
+	writeBody(ctx, fasthttp.StatusOK, b)
+	return nil
 }
 
 // record builds the audit record of a decision.

@@ -399,8 +399,6 @@ func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) error {
 	if err != nil {
 		return err
 	}
-	ctx.SetStatusCode(status)
-	ctx.SetContentType("application/json")
-	ctx.SetBody(b)
+	writeBody(ctx, status, b)
 	return nil
 }

@@ -46,6 +46,22 @@ func (w *Writer) Raw(s string) { w.B = append(w.B, s...) }
 // String appends s as a JSON string.
 func (w *Writer) String(s string) { w.B = AppendString(w.B, s, !w.NoHTML) }
 
+// Strings appends s as a JSON array of strings, nil as null.
+func (w *Writer) Strings(s []string) {
+	if s == nil {
+		w.Raw("null")
+		return
+	}
+	w.Raw("[")
+	for i, v := range s {
+		if i > 0 {
+			w.Raw(",")
+		}
+		w.String(v)
+	}
+	w.Raw("]")
+}
+
 // Int appends v.
 func (w *Writer) Int(v int64) { w.B = strconv.AppendInt(w.B, v, 10) }
 
