@@ -170,11 +170,17 @@ func decodeEvent(r *jsonwire.Reader, ev *Event, tm **string) {
 				}
 			}
 		case 7:
-			jsonwire.Pointer(r, &ev.Chip, decodeChip)
+			if c := jsonwire.Pointer(r, &ev.Chip); c != nil {
+				decodeChip(r, c)
+			}
 		case 8:
-			jsonwire.Pointer(r, &ev.Face, decodeScore)
+			if s := jsonwire.Pointer(r, &ev.Face); s != nil {
+				decodeScore(r, s)
+			}
 		case 9:
-			jsonwire.Pointer(r, &ev.Liveness, decodeScore)
+			if s := jsonwire.Pointer(r, &ev.Liveness); s != nil {
+				decodeScore(r, s)
+			}
 		case 10:
 			r.BoolPtr(&ev.MorphSuspected)
 		}

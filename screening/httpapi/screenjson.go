@@ -53,7 +53,9 @@ func readScreenRequest(r *jsonwire.Reader, req *screenRequest) {
 		case 5:
 			jsonwire.String(r, &t.Gender)
 		case 6:
-			jsonwire.Pointer(r, &t.Document, readDocument)
+			if d := jsonwire.Pointer(r, &t.Document); d != nil {
+				readDocument(r, d)
+			}
 		case 7:
 			r.Bool(&t.NameTruncated)
 		case 8:

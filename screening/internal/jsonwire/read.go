@@ -387,17 +387,18 @@ func (r *Reader) Text(dst encoding.TextUnmarshaler, want string) {
 	}
 }
 
-// Pointer reads a value with read into a new or the existing *dst, as
-// encoding/json reads into a pointer; null sets *dst to nil.
-func Pointer[T any](r *Reader, dst **T, read func(*Reader, *T)) {
+// Pointer readies a pointer field for its value, as encoding/json does: it
+// reads a null, sets *dst to nil and returns nil; otherwise it returns
+// *dst, new if it was nil, for the caller to read the value into.
+func Pointer[T any](r *Reader, dst **T) *T {
 	if r.Null() {
 		*dst = nil
-		return
+		return nil
 	}
 	if *dst == nil {
 		*dst = new(T)
 	}
-	read(r, *dst)
+	return *dst
 }
 
 // StringPtr reads a string into a new or the existing *dst; null sets
