@@ -1,12 +1,38 @@
 package httpapi
 
 import (
+	"sync"
+
 	"github.com/valyala/fasthttp"
 
 	"github.com/bordersec/portcullis/screening"
 	"github.com/bordersec/portcullis/screening/gate"
 	"github.com/bordersec/portcullis/screening/internal/jsonwire"
 )
+
+// answerBufs holds the buffers answers are written in before they are
+// copied into the response, as json.Marshal keeps its own.
+var answerBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// appender is an answer that writes its own JSON.
+type appender interface {
+	appendJSON(b []byte) ([]byte, error)
+}
+
+// writeAnswer writes a as the answer with the given status, as writeJSON
+// writes what json.Marshal makes of it.
+func writeAnswer(ctx *fasthttp.RequestCtx, status int, a appender) error {
+	bp := answerBufs.Get().(*[]byte)
+	b, err := a.appendJSON((*bp)[:0])
+	if err == nil {
+		writeBody(ctx, status, b) // copies b
+	}
+	if cap(b) <= 64<<10 {
+		*bp = b[:0]
+		answerBufs.Put(bp)
+	}
+	return err
+}
 
 // appendJSON appends r as json.Marshal writes it, byte for byte (HTML
 // characters escaped), without reflection. A value json.Marshal refuses (a

@@ -110,12 +110,7 @@ func (h *gateHandlers) post(ctx *fasthttp.RequestCtx, c *caller, _ []string) err
 		Gate: res.Gate, Profile: res.Profile, WatchlistVersion: res.WatchlistVersion, DocumentVersion: res.DocumentVersion,
 		AlgorithmVersion: res.AlgorithmVersion, ElapsedMicros: time.Since(start).Microseconds(),
 	}
-	b, err := resp.appendJSON(make([]byte, 0, 512))
-	if err != nil {
-		return err
-	}
-	writeBody(ctx, fasthttp.StatusOK, b)
-	return nil
+	return writeAnswer(ctx, fasthttp.StatusOK, &resp)
 }
 
 func (h *gateHandlers) get(ctx *fasthttp.RequestCtx, c *caller, p []string) error {

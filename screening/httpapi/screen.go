@@ -76,12 +76,7 @@ func (s *Server) screen(ctx *fasthttp.RequestCtx, c *caller, _ []string) error {
 		WatchlistVersion: d.WatchlistVersion, DocumentVersion: d.DocumentVersion,
 		AlgorithmVersion: d.AlgorithmVersion, ElapsedMicros: time.Since(start).Microseconds(), MRZ: mrzRes,
 	}
-	b, err := resp.appendJSON(make([]byte, 0, 512))
-	if err != nil {
-		return err
-	}
-	writeBody(ctx, fasthttp.StatusOK, b)
-	return nil
+	return writeAnswer(ctx, fasthttp.StatusOK, &resp)
 }
 
 // record builds the audit record of a decision.
