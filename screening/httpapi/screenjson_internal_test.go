@@ -41,7 +41,7 @@ var screenCases = []string{
 	`{"name":`, `{"name":"A"`, `{"name":"A",}`, `{"name" "A"}`, `{,}`, `{"name":}`,
 	`{"name":"A B"}`, `{"name":"A B"}x`, `{"name":"A B"} {"name":"B"}`, `{"name":"A B"}}`, `{"name":"A B"}]`,
 	`{"name":"A B"} ]`, `{"name":"A B"}` + " \t\r\n", `{"name":"A B"}` + "\u00a0", `{"name":"A B"},`,
-	`{"NAME":"A","Given_Names":"B","SURNAME":"C","ſurname":"D"}`, `{"name":"A","name":"B"}`, `{"name":null}`,
+	`{"NAME":"A","Given_Names":"B","SURNAME":"C","ſurname":"D"}`, `{"name":"A","gıven_names":"X"}`, `{"name":"A","GİVEN_NAMES":"X"}`, `{"name":"A","name":"B"}`, `{"name":null}`,
 	`{"name":42}`, `{"name":"A","colour":"red"}`, `{"colour":"red","name":42}`, `{"":1}`, `{"Traveller":{}}`,
 	`{"Traveller.name":1}`, `{"xTraveller.y":1}`, `{"n\u0061me":"\u00e9\ud83d\ude00\ud800x\udc00\\\/\b\f\n\r\t\""}`,
 	"{\"name\":\"\xff\xfe\xed\xa0\x80\"}", "{\"name\":\"a\x01\"}", `{"name":"\x"}`, `{"name":"\u12G4"}`, `{"name":"\u12`,

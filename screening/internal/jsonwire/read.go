@@ -307,8 +307,8 @@ func (r *Reader) Field(names []string) int {
 }
 
 // equalFold reports whether key equals name without regard to case, as
-// encoding/json compares them: both folded, each rune to the upper case of
-// its lower case. name is ASCII.
+// encoding/json compares them: ASCII letters upper-cased, other runes
+// folded by foldRune. name is ASCII.
 func equalFold(key []byte, name string) bool {
 	j := 0
 	for i := 0; i < len(key); {
@@ -322,7 +322,7 @@ func equalFold(key []byte, name string) bool {
 			i++
 		} else {
 			r, n := utf8.DecodeRune(key[i:])
-			f = unicode.ToUpper(unicode.ToLower(r))
+			f = foldRune(r)
 			i += n
 		}
 		if j >= len(name) || f >= utf8.RuneSelf {
@@ -338,6 +338,18 @@ func equalFold(key []byte, name string) bool {
 		j++
 	}
 	return j == len(name)
+}
+
+// foldRune folds r as encoding/json does: to the least rune of its
+// simple case-folding orbit. Only ſ (to S) and the Kelvin sign (to K)
+// fold to ASCII; the Turkish dotless ı and dotted İ do not (upper-casing
+// their lower case would make them I).
+func foldRune(r rune) rune {
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	return least
 }
 
 // String reads a string into dst; null leaves dst as it is.
