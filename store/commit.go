@@ -22,23 +22,26 @@ type writeReq struct {
 // commit queues entries for the next group commit and returns once they
 // are on disk. Concurrent callers share one synced commit, so recording
 // costs one sync a group, not one a record. Once queued the entries are
-// written even past ctx's end, so that no answer is given for a record
-// that might be lost; errClosing when the DB closes first.
+// written even past ctx's end or a Close, and commit reports how that
+// went: a record that is written is never reported as lost. errClosing
+// when the DB was closing before they were queued.
 func (db *DB) commit(ctx context.Context, entries []*badger.Entry) error {
 	req := &writeReq{entries: entries, done: make(chan error, 1)}
+	// Close waits for queueing under way, so that what is queued is
+	// written (committer, drainWrites) before the committer stops.
+	db.queueMu.RLock()
+	if db.stopping {
+		db.queueMu.RUnlock()
+		return errClosing
+	}
 	select {
 	case db.writes <- req:
 	case <-ctx.Done():
+		db.queueMu.RUnlock()
 		return ctx.Err()
-	case <-db.done:
-		return errClosing
 	}
-	select {
-	case err := <-req.done:
-		return err
-	case <-db.done:
-		return errClosing
-	}
+	db.queueMu.RUnlock()
+	return <-req.done
 }
 
 // committer writes queued requests in groups, one synced commit a group,

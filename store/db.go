@@ -96,11 +96,15 @@ type DB struct {
 	cleanup chan struct{}
 	writes  chan *writeReq // group commits of decisions and gate events (commit)
 	commits atomic.Uint64  // group commits written
-	done    chan struct{}
-	wg      sync.WaitGroup
-	closeMu sync.Mutex
-	closed  bool
-	closing atomic.Bool // set under wmu once Close has begun closing Badger
+	// queueMu guards stopping: set by Close before it stops the committer,
+	// read by commit before it queues a request.
+	queueMu  sync.RWMutex
+	stopping bool
+	done     chan struct{}
+	wg       sync.WaitGroup
+	closeMu  sync.Mutex
+	closed   bool
+	closing  atomic.Bool // set under wmu once Close has begun closing Badger
 }
 
 // Open opens (creating if need be) the store in dir, finishes or undoes any
@@ -165,6 +169,9 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.closed = true
+	db.queueMu.Lock()
+	db.stopping = true
+	db.queueMu.Unlock()
 	close(db.done)
 	db.wg.Wait()
 	// Wait for a watchlist write under way (an import may take a while):

@@ -119,6 +119,47 @@ func TestCommitInterval(t *testing.T) {
 	}
 }
 
+// TestCloseWritesWhatWaits: records waiting out the commit interval when
+// the store closes are written, and their callers are told so.
+func TestCloseWritesWhatWaits(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(dir, &store.Options{Logger: discardLogger(), CommitInterval: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := db.RecordDecision(ctx, decision(base, 0)); err != nil {
+		t.Fatal(err)
+	}
+	const n = 6
+	errs := make(chan error, n)
+	for i := 1; i <= n; i++ {
+		go func() { errs <- db.RecordDecision(ctx, decision(base.Add(time.Duration(i)*time.Second), i)) }()
+	}
+	time.Sleep(100 * time.Millisecond) // let them queue
+	db.Close()
+	acked := 0
+	for range n {
+		if err := <-errs; err == nil {
+			acked++
+		} else if !strings.Contains(err.Error(), "clos") {
+			t.Errorf("a record refused at Close: %v", err)
+		}
+	}
+	db, err = store.Open(dir, &store.Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stored := 0
+	db.Decisions(ctx, time.Time{}, time.Time{}, 0, func(*screening.DecisionRecord) error { stored++; return nil })
+	// Each acknowledged record is stored; one that queued is acknowledged.
+	if acked == 0 || stored != 1+acked {
+		t.Errorf("%d of %d records acknowledged, %d stored beside the first", acked, n, stored-1)
+	}
+}
+
 // TestRecordDecisionsLargerThanATransaction records a manifest whose
 // records do not fit in one Badger transaction, with smaller ones
 // recorded beside it: every record is written.
