@@ -114,6 +114,12 @@ start_server() {
 	# Then wait for the matcher's warm-up: measure the steady state, not
 	# the first seconds after a start.
 	until curl -fs "http://127.0.0.1:$PORT/readyz" 2>/dev/null | grep -q '"warm":true'; do
+		if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+			echo "the server exited; its log:" >&2
+			tail -20 "$logf" >&2
+			SERVER_PID=""
+			exit 1
+		fi
 		if [ $((SECONDS - start)) -ge "$READY_TIMEOUT" ]; then
 			echo "the server was not warm after $READY_TIMEOUT s" >&2
 			exit 1

@@ -130,7 +130,8 @@ type Engine struct {
 	seq     uint64                // last change applied
 	version atomic.Uint64         // watchlist version of the last change applied
 	ready   atomic.Bool
-	warmed  chan struct{} // closed once the matcher's warm-up has ended
+	warmed  chan struct{} // closed by endWarm
+	endOnce sync.Once
 
 	syncMu sync.Mutex
 	cache  *lru.Cache[cacheKey, *Decision]
@@ -217,7 +218,7 @@ func (e *Engine) Open(ctx context.Context) error {
 // that the first travellers after a start are not the slowest screened.
 func (e *Engine) warm() {
 	defer e.wg.Done()
-	defer close(e.warmed)
+	defer e.endWarm()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -244,15 +245,19 @@ func (e *Engine) Close() error {
 		close(e.stop)
 	}
 	e.wg.Wait()
+	e.endWarm() // when Open never started the warm-up
 	return nil
 }
+
+// endWarm closes warmed, once.
+func (e *Engine) endWarm() { e.endOnce.Do(func() { close(e.warmed) }) }
 
 // Ready reports whether Open has loaded the lists.
 func (e *Engine) Ready() bool { return e.ready.Load() }
 
-// Warmed is closed once the matcher's warm-up, started by Open, has ended
-// (or been stopped by Close). Screening works before; the first searches
-// are slower.
+// Warmed is closed once the matcher's warm-up, started by a successful
+// Open, has ended, and at the latest by Close. Screening works before; the
+// first searches are slower.
 func (e *Engine) Warmed() <-chan struct{} { return e.warmed }
 
 // Version returns the watchlist version the engine screens against.

@@ -177,6 +177,27 @@ func TestEngineNotReadyRefers(t *testing.T) {
 	}
 }
 
+// TestWarmedClosesWithoutOpen: what waits for the warm-up is released by
+// Close even when Open failed and no warm-up ran.
+func TestWarmedClosesWithoutOpen(t *testing.T) {
+	e := screening.New(&failingSource{}, screening.Options{Logger: discard()})
+	if err := e.Open(context.Background()); err == nil {
+		t.Fatal("Open over a failing source succeeded")
+	}
+	select {
+	case <-e.Warmed():
+		t.Fatal("Warmed closed before Close, with no warm-up run")
+	default:
+	}
+	e.Close()
+	select {
+	case <-e.Warmed():
+	case <-time.After(10 * time.Second):
+		t.Fatal("Warmed still open after Close")
+	}
+	e.Close() // twice is fine
+}
+
 func TestScreenManyKeepsOrderAndFailsSafe(t *testing.T) {
 	src := &memSource{}
 	src.put(entry("a", screening.ActionRefer, "Viktor Antonovich Krasnov"))

@@ -273,16 +273,19 @@ func onlyNameHits(other map[string]int) bool {
 }
 
 // benchCommitInterval is the store's CommitInterval for a benchmark:
-// PORTCULLIS_BENCH_COMMIT_INTERVAL (a Go duration; negative for none),
-// else the store's default.
+// PORTCULLIS_BENCH_COMMIT_INTERVAL (a Go duration; 0 for none, as
+// serve --commit-interval 0), else the store's default.
 func benchCommitInterval(tb testing.TB) time.Duration {
 	s := os.Getenv("PORTCULLIS_BENCH_COMMIT_INTERVAL")
 	if s == "" {
 		return 0
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil {
+	if err != nil || d < 0 {
 		tb.Fatalf("PORTCULLIS_BENCH_COMMIT_INTERVAL=%q", s)
+	}
+	if d == 0 {
+		return -1 // the store's "no wait"
 	}
 	return d
 }
