@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bordersec/portcullis/fixtures"
+	"github.com/bordersec/portcullis/internal/cputime"
 	"github.com/bordersec/portcullis/matcher"
 	"github.com/bordersec/portcullis/screening"
 )
@@ -130,7 +131,7 @@ func reportLatency(b *testing.B, ds []time.Duration, unit string, scale time.Dur
 
 // reportCPU reports the process CPU time per operation since cpu0.
 func reportCPU(b *testing.B, cpu0 time.Duration, scale time.Duration, unit string) {
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N)/float64(scale), "cpu-"+unit+"/op")
+	b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N)/float64(scale), "cpu-"+unit+"/op")
 }
 
 // heapInUse returns the live heap after a full collection.
@@ -159,12 +160,12 @@ func BenchmarkBuild(b *testing.B) {
 			rs := syntheticRecords(n)
 			before := heapInUse()
 			b.StartTimer()
-			c0 := processCPU()
+			c0 := cputime.Process()
 			ix := matcher.NewIndex(matcher.Options{})
 			if err := ix.UpsertAll(rs, runtime.GOMAXPROCS(0)); err != nil {
 				b.Fatal(err)
 			}
-			cpu += processCPU() - c0
+			cpu += cputime.Process() - c0
 			b.StopTimer()
 			rs = nil
 			after := heapInUse()
@@ -202,7 +203,7 @@ func BenchmarkSearch(b *testing.B) {
 		hits := 0
 		b.ReportAllocs()
 		b.ResetTimer()
-		cpu0 := processCPU()
+		cpu0 := cputime.Process()
 		for i := 0; i < b.N; i++ {
 			t0 := time.Now()
 			ms, err := ix.Search(qs[i%len(qs)], matcher.SearchOptions{})
@@ -268,7 +269,7 @@ func BenchmarkSearchLists(b *testing.B) {
 	runtime.GC()
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		ms, err := ix.Search(qs[i%len(qs)], matcher.SearchOptions{})
@@ -304,7 +305,7 @@ func BenchmarkSearchClear(b *testing.B) {
 		ds := make([]time.Duration, 0, b.N)
 		b.ReportAllocs()
 		b.ResetTimer()
-		cpu0 := processCPU()
+		cpu0 := cputime.Process()
 		for i := 0; i < b.N; i++ {
 			t0 := time.Now()
 			ix.SearchPrepared(ps[i%len(ps)], matcher.SearchOptions{}, dst[:0])
@@ -327,7 +328,7 @@ func BenchmarkManifest(b *testing.B) {
 		ds := make([]time.Duration, 0, b.N)
 		b.ReportAllocs()
 		b.ResetTimer()
-		cpu0 := processCPU()
+		cpu0 := cputime.Process()
 		for i := 0; i < b.N; i++ {
 			start := (i * 400) % (len(all) - 400)
 			qs := all[start : start+400]

@@ -38,12 +38,12 @@ var (
 )
 
 // bundled returns the entries of the bundled UN, OFAC and UK lists.
-func bundled(b *testing.B) []*screening.Entry {
+func bundled(tb testing.TB) []*screening.Entry {
 	bundledOnce.Do(func() {
 		for _, l := range fixtures.BundledLists() {
 			r, err := listfmt.Open(l.Format, fixtures.Lists(), l.Path)
 			if err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
 			for {
 				e, err := r.Read()
@@ -55,7 +55,7 @@ func bundled(b *testing.B) []*screening.Entry {
 					continue
 				}
 				if err != nil {
-					b.Fatal(err)
+					tb.Fatal(err)
 				}
 				e.List = l.Name
 				bundledEntries = append(bundledEntries, e)
