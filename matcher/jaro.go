@@ -148,7 +148,12 @@ func jaroWinklerRunes(r1, r2 []rune) float64 {
 
 // editDistance returns the optimal string alignment distance (Levenshtein
 // with adjacent transpositions) between two short ASCII words, or limit+1
-// when it exceeds limit.
+// when it exceeds limit. Words longer than 31 bytes always exceed it.
+//
+// It runs the distance table a column at a time, each column a few
+// operations on bit vectors over a's positions (Hyyrö's bit-parallel
+// form of the table, with transpositions): a bit of vp (vn) says the
+// table goes up (down) by one from the position above it.
 func editDistance(a, b string, limit int) int {
 	la, lb := len(a), len(b)
 	if d := la - lb; d > limit || -d > limit {
@@ -157,32 +162,50 @@ func editDistance(a, b string, limit int) int {
 	if la > 31 || lb > 31 {
 		return limit + 1
 	}
-	var prev2, prev, cur [32]int
-	for j := 0; j <= lb; j++ {
-		prev[j] = j
+	if la == 0 {
+		return lb // at most limit
 	}
-	for i := 1; i <= la; i++ {
-		cur[0] = i
-		rowMin := i
-		for j := 1; j <= lb; j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
+	// peq[c-'@'] has the bit of each position of a holding c, for the
+	// bytes '@' to '_' (the capitals); other bytes are looked for in a.
+	var peq [32]uint32
+	for i := 0; i < la; i++ {
+		if c := a[i] - '@'; c < 32 {
+			peq[c] |= 1 << i
 		}
-		if rowMin > limit {
+	}
+	vp, vn := uint32(1)<<la-1, uint32(0)
+	var d0, pmPrev uint32
+	last := uint32(1) << (la - 1)
+	dist := la
+	for j := 0; j < lb; j++ {
+		var pm uint32
+		if c := b[j] - '@'; c < 32 {
+			pm = peq[c]
+		} else {
+			for i := 0; i < la; i++ {
+				if a[i] == b[j] {
+					pm |= 1 << i
+				}
+			}
+		}
+		tr := ((^d0 & pm) << 1) & pmPrev
+		d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr
+		hp := vn | ^(d0 | vp)
+		hn := d0 & vp
+		switch {
+		case hp&last != 0:
+			dist++
+		case hn&last != 0:
+			dist--
+		}
+		// Each column left lowers the distance by one at the most.
+		if dist-(lb-1-j) > limit {
 			return limit + 1
 		}
-		prev2, prev = prev, cur
+		x := hp<<1 | 1
+		vn = x & d0
+		vp = hn<<1 | ^(x | d0)
+		pmPrev = pm
 	}
-	if prev[lb] > limit {
-		return limit + 1
-	}
-	return prev[lb]
+	return min(dist, limit+1)
 }

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/antzucaro/matchr"
@@ -85,6 +86,70 @@ func TestEditDistance(t *testing.T) {
 		if got := editDistance(tt.a, tt.b, tt.limit); got != tt.want {
 			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.limit, got, tt.want)
 		}
+	}
+}
+
+// TestEditDistanceEqualsTable holds editDistance to the whole optimal
+// string alignment table, capped at limit+1, over random pairs of short
+// words over small alphabets (many transpositions and repeated letters)
+// (and bytes other than capitals), up to 31 bytes, for limits 1 to 7.
+func TestEditDistanceEqualsTable(t *testing.T) {
+	osa := func(a, b string) int {
+		d := make([][]int, len(a)+1)
+		for i := range d {
+			d[i] = make([]int, len(b)+1)
+			d[i][0] = i
+		}
+		for j := range d[0] {
+			d[0][j] = j
+		}
+		for i := 1; i <= len(a); i++ {
+			for j := 1; j <= len(b); j++ {
+				cost := 1
+				if a[i-1] == b[j-1] {
+					cost = 0
+				}
+				d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+				if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+					d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				}
+			}
+		}
+		return d[len(a)][len(b)]
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	gen := func(alpha string, maxLen int) string {
+		b := make([]byte, r.IntN(maxLen+1))
+		for i := range b {
+			b[i] = alpha[r.IntN(len(alpha))]
+		}
+		return string(b)
+	}
+	for _, c := range []struct {
+		alpha  string
+		maxLen int
+	}{{"AB", 14}, {"ABC", 14}, {"ABCDEFGH", 14}, {"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 14}, {"AB1a-", 14}, {"ABCD", 31}} {
+		alpha := c.alpha
+		for i := 0; i < 40000; i++ {
+			a, b := gen(alpha, c.maxLen), gen(alpha, c.maxLen)
+			if i%3 == 0 && len(a) > 0 { // a near-copy
+				b = a[:r.IntN(len(a))] + gen(alpha, 2) + a[r.IntN(len(a)):]
+			}
+			d := osa(a, b)
+			for limit := 1; limit <= 7; limit++ {
+				want := min(d, limit+1)
+				if len(a) > 31 || len(b) > 31 {
+					want = limit + 1
+				}
+				if got := editDistance(a, b, limit); got != want {
+					t.Fatalf("editDistance(%q, %q, %d) = %d, want %d", a, b, limit, got, want)
+				}
+			}
+		}
+	}
+	long := strings.Repeat("AB", 16)
+	if got := editDistance(long, long, 2); got != 3 {
+		t.Errorf("editDistance of two words of 32 bytes = %d, want 3 (more than any limit)", got)
 	}
 }
 

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,6 +73,7 @@ type wordInfo struct {
 	unvowelled bool
 	initial    bool      // one letter
 	patronymic bool      // a patronymic: cheap to leave out
+	prefixes   uint8     // the namePrefixes it begins with (see sharedPrefix), a bit each
 	core       *wordInfo // the word without its leading particles, or nil
 	mkey       string    // everything its agreement depends on: the match cache key
 	vkey       vocabKey  // its key in an index's vocabulary
@@ -155,7 +157,7 @@ func featuresOf(text string, unvowelled bool, skel string) *wordInfo {
 	}
 	skels := strings.Split(skel, "|")
 	wi := &wordInfo{text: text, fold: icaoFold(text), skel: skels[0], skels: skels, unvowelled: unvowelled,
-		patronymic: isPatronymic(text), initial: len(text) == 1}
+		patronymic: isPatronymic(text), initial: len(text) == 1, prefixes: prefixesOf(text)}
 	if !unvowelled {
 		wi.dm1, wi.dm2, wi.nysiis = phoneticCodes(text)
 	}
@@ -219,7 +221,10 @@ func (h *How) UnmarshalText(b []byte) error {
 	return fmt.Errorf("matcher: unknown How %q", b)
 }
 
-// wordSim scores two words in [0,1]. It is symmetric.
+// wordSim scores two words in [0,1]. It is symmetric. Two words that do
+// not agree (a score under wordFloor) may get any score under wordFloor:
+// callers treat all of them as 0, and baseSim saves the work of the
+// exact figure.
 func wordSim(x, y *wordInfo) (float64, How) {
 	if x.text == y.text {
 		return 1, HowExact
@@ -301,13 +306,15 @@ func phoneticAgree(x, y *wordInfo) bool {
 		(x.nysiis != 0 && x.nysiis == y.nysiis)
 }
 
-// baseSim scores two different vowelled words of two letters or more.
+// baseSim scores two different vowelled words of two letters or more. A
+// score under wordFloor may come back as 0 instead of its exact figure
+// (see wordSim).
 func baseSim(x, y *wordInfo) (float64, How) {
 	a, b := x.text, y.text
 	if a > b {
 		a, b = b, a
 	}
-	if p := sharedPrefix(a, b); p > 0 {
+	if p := sharedPrefix(x, y); p > 0 {
 		// ABDULMALIK and ABDULKHALIQ share only "servant of": compare what
 		// follows, so that the shared prefix does not lift the score.
 		ra, rb := a[p:], b[p:]
@@ -322,7 +329,6 @@ func baseSim(x, y *wordInfo) (float64, How) {
 		}
 		return j, HowSimilar
 	}
-	j := jaroWinkler(a, b)
 	phon := phoneticAgree(x, y)
 	if min(len(a), len(b)) <= 4 {
 		// Jaro-Winkler is loose on short words: use edit distance, with
@@ -346,7 +352,7 @@ func baseSim(x, y *wordInfo) (float64, How) {
 		case d == 2 && phon:
 			e = 0.8
 		default:
-			e = min(j, 0.6)
+			return 0, HowNone // min(jaroWinkler(a, b), 0.6) at the most
 		}
 		if phon {
 			return e, HowPhonetic
@@ -368,8 +374,9 @@ func baseSim(x, y *wordInfo) (float64, How) {
 		limit += max(1, maxLen/4)
 	}
 	if d := editDistance(a, b, limit); d > limit {
-		return min(j, wordFloor-0.01), HowNone
+		return 0, HowNone // min(jaroWinkler(a, b), wordFloor-0.01) at the most
 	}
+	j := jaroWinkler(a, b)
 	if phon && j >= 0.6 {
 		return j + (1-j)*0.5, HowPhonetic
 	}
@@ -379,15 +386,25 @@ func baseSim(x, y *wordInfo) (float64, How) {
 // namePrefixes are joined prefixes that many different names share.
 var namePrefixes = []string{"ABDUL", "ABU", "BINT", "BIN", "IBN", "UMM", "AL", "EL"}
 
-// sharedPrefix returns the length of a name prefix both words start with,
-// when both have at least three letters after it, or 0.
-func sharedPrefix(a, b string) int {
-	for _, p := range namePrefixes {
-		if strings.HasPrefix(a, p) && strings.HasPrefix(b, p) && len(a) >= len(p)+3 && len(b) >= len(p)+3 {
-			return len(p)
-		}
+// sharedPrefix returns the length of the first of namePrefixes both words
+// start with, when both have at least three letters after it, or 0.
+func sharedPrefix(x, y *wordInfo) int {
+	if m := x.prefixes & y.prefixes; m != 0 {
+		return len(namePrefixes[bits.TrailingZeros8(m)])
 	}
 	return 0
+}
+
+// prefixesOf returns the namePrefixes w starts with that leave at least
+// three letters after them, a bit each in the order of namePrefixes.
+func prefixesOf(w string) uint8 {
+	var m uint8
+	for i, p := range namePrefixes {
+		if strings.HasPrefix(w, p) && len(w) >= len(p)+3 {
+			m |= 1 << i
+		}
+	}
+	return m
 }
 
 // romanFold folds the consonants that romanisations of Korean (McCune-
