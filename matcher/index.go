@@ -61,6 +61,9 @@ type Index struct {
 	pairFilter []uint64
 
 	matches matchCache
+	// gen counts the changes to records: what a search derives from the
+	// counts and postings holds while it stays the same.
+	gen uint64
 
 	// Records. The names of record r are in the arena rdata from roff[r]:
 	// the length of its data, the capacity of its block, then for each
@@ -507,6 +510,7 @@ func (ix *Index) UpsertAll(rs []Record, workers int) error {
 }
 
 func (ix *Index) upsertLocked(pr *preparedRecord) error {
+	ix.gen++
 	if id, ok := ix.byKey[pr.r.Key]; ok {
 		ix.removeLocked(id)
 	}
@@ -573,6 +577,7 @@ func (ix *Index) Remove(key string) bool {
 }
 
 func (ix *Index) removeLocked(id uint32) {
+	ix.gen++
 	rec := &ix.recs[id]
 	years := ix.years[id]
 	ix.forEachPosting(id, func(pl *postList) { pl.delete(id, years) })

@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -335,6 +337,57 @@ func TestConcurrentSearchAndUpsert(t *testing.T) {
 	ms, _ := ix.Search(matcher.Query{Name: "QUIXOTE ZEBULON"}, matcher.SearchOptions{})
 	if fmt.Sprint(keys(ms)) != "[last]" {
 		t.Errorf("after concurrent changes: got %v, want [last]", keys(ms))
+	}
+}
+
+// TestSearchAfterChangesEqualsFresh searches an index, changes the counts
+// of its words without adding words (copies of records under new keys,
+// removals), and searches again: what the first searches left in the
+// index's caches must not leak into the second, which must find what an
+// index built afresh from the same records finds, scores and explanations
+// included.
+func TestSearchAfterChangesEqualsFresh(t *testing.T) {
+	rs := syntheticRecords(3000)
+	qs := benchQueries(3000, 1500)
+	opts := matcher.SearchOptions{Threshold: 0.7, MaxHits: -1}
+	ix := matcher.NewIndex(matcher.Options{})
+	if err := ix.UpsertAll(rs, 2); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		ix.Search(q, opts)
+	}
+	final := slices.Clone(rs)
+	for i := range 600 {
+		r := rs[i]
+		r.Key = fmt.Sprint("copy/", i)
+		if err := ix.Upsert(r); err != nil {
+			t.Fatal(err)
+		}
+		final = append(final, r)
+	}
+	for i := 1000; i < 1400; i++ {
+		ix.Remove(rs[i].Key)
+	}
+	final = slices.Delete(final, 1000, 1400)
+	fresh := matcher.NewIndex(matcher.Options{})
+	if err := fresh.UpsertAll(final, 2); err != nil {
+		t.Fatal(err)
+	}
+	hits := 0
+	for _, q := range qs {
+		got, err := ix.Search(q, opts)
+		want, werr := fresh.Search(q, opts)
+		if !errors.Is(err, werr) {
+			t.Fatalf("%+v: error %v, afresh %v", q, err, werr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%+v: after changes\n%+v\nafresh\n%+v", q, got, want)
+		}
+		hits += len(got)
+	}
+	if hits < 100 {
+		t.Errorf("only %d hits compared", hits)
 	}
 }
 

@@ -469,8 +469,8 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 	for i, w := range words {
 		q := &sc.qw[i]
 		*q = qword{w: w, initial: w.initial, bit: -1, initVoc: -1}
-		sc.side[i] = sideOf(w, sc.rar.info(ix.logCountOf(kind, w)))
 		if w.initial {
+			sc.side[i] = sideOf(w, sc.rar.info(ix.logCountOf(kind, w)))
 			// An initial agrees with a listed word it begins (and with
 			// the same initial): anything up to a whole word.
 			sc.hasInitial = true
@@ -483,31 +483,21 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 			}
 			continue
 		}
-		hits, err := ix.matchWord(w, sc)
+		e, err := ix.matchWord(w, sc)
 		if err != nil {
 			return err
 		}
-		q.hits = hits
-		for _, h := range hits {
+		st := e.stats[kind].Load()
+		if st == nil || st.gen != ix.gen {
+			st = ix.wordStatsOf(w, kind, e.hits, &sc.rar)
+			e.stats[kind].Store(st)
+		}
+		sc.side[i] = st.side
+		q.hits, q.wmax, q.imax, q.best, q.cost = e.hits, st.wmax, st.imax, st.best, st.cost
+		for _, h := range e.hits {
 			rw := sc.row(h.v)
 			rw.sims[i], rw.hows[i] = h.s, h.how
 			rw.done |= 1 << i
-			lw := ix.words[h.v]
-			info := sc.rar.info(float64(ix.logc[kind][h.v]))
-			if wl := sideOf(lw, info).weight; wl > q.wmax {
-				q.wmax = wl
-			}
-			if pi := pairInfo(sc.side[i].info, info, h.s); pi > q.imax {
-				q.imax = pi
-			}
-			q.best = max(q.best, h.s)
-			wp := &ix.post[h.v]
-			if wp.mask == 0 {
-				continue
-			}
-			for c := range q.cost {
-				q.cost[c] += wp.get(slotOf(kind, c)).len()
-			}
 		}
 	}
 	// The tracked words: the cheapest ones.
@@ -573,6 +563,41 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 		}
 	}
 	return nil
+}
+
+// wordStats is what a search derives from the matches of a query word
+// that is not an initial, for one kind, from the index's counts and
+// postings: the word's side, the most a listed word agreeing with it can
+// weigh and the most their agreement can say, its best similarity, and
+// the postings of the words agreeing with it per class. A search in the
+// same state of the index (gen) reads it from the word's match entry.
+type wordStats struct {
+	gen              uint64
+	side             sideWord
+	wmax, imax, best float64
+	cost             [numClasses]int
+}
+
+func (ix *Index) wordStatsOf(w *wordInfo, kind Kind, hits []matchHit, rar *rarity) *wordStats {
+	st := &wordStats{gen: ix.gen, side: sideOf(w, rar.info(ix.logCountOf(kind, w)))}
+	for _, h := range hits {
+		info := rar.info(float64(ix.logc[kind][h.v]))
+		if wl := sideOf(ix.words[h.v], info).weight; wl > st.wmax {
+			st.wmax = wl
+		}
+		if pi := pairInfo(st.side.info, info, h.s); pi > st.imax {
+			st.imax = pi
+		}
+		st.best = max(st.best, h.s)
+		wp := &ix.post[h.v]
+		if wp.mask == 0 {
+			continue
+		}
+		for c := range st.cost {
+			st.cost[c] += wp.get(slotOf(kind, c)).len()
+		}
+	}
+	return st
 }
 
 // initialTightInfo is the most information a query initial carries when
@@ -1710,12 +1735,13 @@ func (r *joinedReader) next() (byte, bool) {
 	return 0, false
 }
 
-// matchWord returns the vocabulary words that agree with query word w and
-// their similarities, from the match cache or by looking up its keys.
-func (ix *Index) matchWord(w *wordInfo, sc *scratch) ([]matchHit, error) {
+// matchWord returns the match entry of query word w: the vocabulary words
+// that agree with it and their similarities, from the match cache or by
+// looking up its keys.
+func (ix *Index) matchWord(w *wordInfo, sc *scratch) (*matchEntry, error) {
 	e := ix.matches.get(w.mkey)
 	if e != nil && e.vocabLen == len(ix.words) {
-		return e.hits, nil
+		return e, nil
 	}
 	// Look up the words added since the cached entry was made (all of
 	// them when there is none).
@@ -1750,8 +1776,9 @@ func (ix *Index) matchWord(w *wordInfo, sc *scratch) ([]matchHit, error) {
 			}
 		}
 	}
-	ix.matches.put(w.mkey, &matchEntry{vocabLen: len(ix.words), hits: hits})
-	return hits, nil
+	e = &matchEntry{vocabLen: len(ix.words), hits: hits}
+	ix.matches.put(w.mkey, e)
+	return e, nil
 }
 
 // matchCache remembers, per query word, the vocabulary words it agrees
@@ -1767,6 +1794,9 @@ type matchCache struct {
 type matchEntry struct {
 	vocabLen int
 	hits     []matchHit
+	// stats holds per kind what the last search derived from hits (see
+	// wordStats); searches that find it stale replace it.
+	stats [numKinds]atomic.Pointer[wordStats]
 }
 
 type matchHit struct {
