@@ -297,6 +297,7 @@ type qword struct {
 	wmax    float64    // the most a listed word agreeing with it can weigh
 	imax    float64    // the most information its agreement can carry
 	hits    []matchHit // the vocabulary words it agrees with
+	st      *wordStats // what the search derives from them
 	cost    [numClasses]int
 	initVoc int64 // for an initial: the vocabulary number of the same initial, or -1
 }
@@ -493,7 +494,8 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 			e.stats[kind].Store(st)
 		}
 		sc.side[i] = st.side
-		q.hits, q.wmax, q.imax, q.best, q.cost = e.hits, st.wmax, st.imax, st.best, st.cost
+		q.hits, q.st = e.hits, st
+		q.wmax, q.imax, q.best, q.cost = st.wmax, st.imax, st.best, st.cost
 		for _, h := range e.hits {
 			rw := sc.row(h.v)
 			rw.sims[i], rw.hows[i] = h.s, h.how
@@ -538,25 +540,30 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 		}
 	}
 	full := 1<<sc.nbits - 1
-	sc.setSigs(ix)
+	sc.setSigs()
 	sc.setBits(n, &sc.loose, false)
-	sc.setBits(n, &sc.tight, true)
 
-	// Viability, then the walk, class by class.
+	// Viability, then the walk, class by class. The tight bounds of a
+	// class serve only its walk.
 	anyViable := false
 	for c := 0; c < numClasses; c++ {
 		if sc.viability(n, c, &sc.loose, false) {
 			anyViable = true
 		}
-		sc.viability(n, c, &sc.tight, true)
 	}
 	if !anyViable {
 		return nil
 	}
+	tightBits := false
 	for c := 0; c < numClasses; c++ {
 		if !sc.loose.viable[c][full] {
 			continue
 		}
+		if !tightBits {
+			sc.setBits(n, &sc.tight, true)
+			tightBits = true
+		}
+		sc.viability(n, c, &sc.tight, true)
 		sc.walked.reset()
 		if err := ix.walkClass(c, sc); err != nil {
 			return err
@@ -576,6 +583,10 @@ type wordStats struct {
 	side             sideWord
 	wmax, imax, best float64
 	cost             [numClasses]int
+	// sigs holds the signature bits of the blocks of the agreeing words
+	// that have postings, once each, or is nil when there are more than
+	// maxSigBlocks: a record's signature is then not tested for the word.
+	sigs []uint64
 }
 
 func (ix *Index) wordStatsOf(w *wordInfo, kind Kind, hits []matchHit, rar *rarity) *wordStats {
@@ -597,6 +608,23 @@ func (ix *Index) wordStatsOf(w *wordInfo, kind Kind, hits []matchHit, rar *rarit
 			st.cost[c] += wp.get(slotOf(kind, c)).len()
 		}
 	}
+	var sigs [maxSigBlocks]uint64
+	n := 0
+	for _, h := range hits {
+		if ix.post[h.v].mask == 0 {
+			continue
+		}
+		bs := blockSig(ix.block[h.v])
+		if slices.Contains(sigs[:n], bs) {
+			continue
+		}
+		if n == maxSigBlocks {
+			return st
+		}
+		sigs[n] = bs
+		n++
+	}
+	st.sigs = append(make([]uint64, 0, n), sigs[:n]...)
 	return st
 }
 
@@ -1299,7 +1327,7 @@ func (p *Prepared) bandWindow(pass *[numYearsClasses]bool, span int) (lo, hi int
 const maxSigBlocks = 24
 
 // setSigs fills the signature tests of the tracked query words.
-func (sc *scratch) setSigs(ix *Index) {
+func (sc *scratch) setSigs() {
 	sc.sigAlways = 0
 	for i := range sc.words {
 		q := &sc.qw[i]
@@ -1310,26 +1338,12 @@ func (sc *scratch) setSigs(ix *Index) {
 			sc.sigAlways |= 1 << q.bit
 			continue
 		}
-		n := 0
-		for _, h := range q.hits {
-			if ix.post[h.v].mask == 0 {
-				continue
-			}
-			bs := blockSig(ix.block[h.v])
-			if slices.Contains(sc.qsig[q.bit][:n], bs) {
-				continue
-			}
-			if n == maxSigBlocks {
-				n = -1
-				break
-			}
-			sc.qsig[q.bit][n] = bs
-			n++
-		}
-		sc.qsigN[q.bit] = n
-		if n < 0 {
+		if q.st.sigs == nil {
+			sc.qsigN[q.bit] = -1
 			sc.sigAlways |= 1 << q.bit
+			continue
 		}
+		sc.qsigN[q.bit] = copy(sc.qsig[q.bit][:], q.st.sigs)
 	}
 }
 
