@@ -1753,7 +1753,7 @@ func (r *joinedReader) next() (byte, bool) {
 // that agree with it and their similarities, from the match cache or by
 // looking up its keys.
 func (ix *Index) matchWord(w *wordInfo, sc *scratch) (*matchEntry, error) {
-	e := ix.matches.get(w.mkey)
+	e := ix.matches.get(w)
 	if e != nil && e.vocabLen == len(ix.words) {
 		return e, nil
 	}
@@ -1790,8 +1790,8 @@ func (ix *Index) matchWord(w *wordInfo, sc *scratch) (*matchEntry, error) {
 			}
 		}
 	}
-	e = &matchEntry{vocabLen: len(ix.words), hits: hits}
-	ix.matches.put(w.mkey, e)
+	e = &matchEntry{key: w.mkey, vocabLen: len(ix.words), hits: hits}
+	ix.matches.put(w, e)
 	return e, nil
 }
 
@@ -1800,12 +1800,25 @@ func (ix *Index) matchWord(w *wordInfo, sc *scratch) (*matchEntry, error) {
 // more than the rest of a search. Vocabulary words never change once
 // added, so an entry made when the vocabulary was smaller is completed
 // with the words added since, not made again.
+//
+// It is split in shards, each a map under its own lock, by a hash of the
+// word's key made once per word (wordInfo.mhash): a lookup, made for
+// every query word of every search, costs a map probe.
 type matchCache struct {
-	m sync.Map // string → *matchEntry
-	n atomic.Int64
+	shards [matchShards]matchShard
+	n      atomic.Int64
+}
+
+const matchShards = 32
+
+type matchShard struct {
+	mu sync.RWMutex
+	m  map[uint64]*matchEntry
+	_  [64 - 32]byte // a cache line of its own for the lock's counts
 }
 
 type matchEntry struct {
+	key      string // the word's mkey
 	vocabLen int
 	hits     []matchHit
 	// stats holds per kind what the last search derived from hits (see
@@ -1822,19 +1835,35 @@ type matchHit struct {
 // maxMatchCache is the most words the cache holds before it starts afresh.
 const maxMatchCache = 1 << 17
 
-func (c *matchCache) get(k string) *matchEntry {
-	if v, ok := c.m.Load(k); ok {
-		return v.(*matchEntry)
+func (c *matchCache) get(w *wordInfo) *matchEntry {
+	sh := &c.shards[w.mhash%matchShards]
+	sh.mu.RLock()
+	e := sh.m[w.mhash]
+	sh.mu.RUnlock()
+	if e == nil || e.key != w.mkey {
+		return nil // none, or another word's under the same hash
 	}
-	return nil
+	return e
 }
 
-func (c *matchCache) put(k string, e *matchEntry) {
+// put files e, the entry of w (e.key is w.mkey).
+func (c *matchCache) put(w *wordInfo, e *matchEntry) {
 	if c.n.Add(1) > maxMatchCache {
-		c.m.Clear()
+		for i := range c.shards {
+			sh := &c.shards[i]
+			sh.mu.Lock()
+			clear(sh.m)
+			sh.mu.Unlock()
+		}
 		c.n.Store(0)
 	}
-	c.m.Store(k, e)
+	sh := &c.shards[w.mhash%matchShards]
+	sh.mu.Lock()
+	if sh.m == nil {
+		sh.m = make(map[uint64]*matchEntry)
+	}
+	sh.m[w.mhash] = e
+	sh.mu.Unlock()
 }
 
 // explain writes the match and explanation of a hit.

@@ -76,6 +76,7 @@ type wordInfo struct {
 	prefixes   uint8     // the namePrefixes it begins with (see sharedPrefix), a bit each
 	core       *wordInfo // the word without its leading particles, or nil
 	mkey       string    // everything its agreement depends on: the match cache key
+	mhash      uint64    // a hash of mkey
 	vkey       vocabKey  // its key in an index's vocabulary
 }
 
@@ -110,6 +111,7 @@ func newWordInfo(w word) *wordInfo {
 		}
 	}
 	wi.mkey = matchKey(wi)
+	wi.mhash = hashStr(keyText, wi.mkey)
 	wi.vkey = vocabKey{w.text, w.unvowelled, w.skel}
 	if wordCached.Add(1) > maxWordCache {
 		wordCache.Clear()

@@ -51,7 +51,7 @@ func (ix *Index) Warm(ctx context.Context, limit int) (int, error) {
 		sc.fit(ix)
 		for _, o := range order[i:min(i+warmBatch, len(order))] {
 			w := ix.words[o.v]
-			if e := ix.matches.get(w.mkey); e != nil && e.vocabLen == len(ix.words) {
+			if e := ix.matches.get(w); e != nil && e.vocabLen == len(ix.words) {
 				continue
 			}
 			if _, err := ix.matchWord(w, sc); err != nil {
