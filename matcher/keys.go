@@ -146,13 +146,19 @@ func forEachOwnKey(wi *wordInfo, f func(uint64)) {
 }
 
 // keyTable files vocabulary words under lookup keys: for each key, a chain
-// of entries from the newest word to the oldest, in two flat arrays. It
+// of entries from the newest word to the oldest, in one flat array. It
 // holds tens of millions of entries for a vocabulary of a million names,
-// so it keeps no slice per key.
+// so it keeps no slice per key. An entry holds its word and the next one
+// side by side: a lookup follows chains all over the array, one cache
+// miss an entry.
 type keyTable struct {
 	head map[uint64]uint32 // key → 1 + index of its newest entry
-	word []uint32
-	next []uint32 // 1 + index of the next older entry, or 0
+	ents []keyEnt
+}
+
+type keyEnt struct {
+	word uint32
+	next uint32 // 1 + index of the next older entry, or 0
 }
 
 func newKeyTable() keyTable {
@@ -162,10 +168,9 @@ func newKeyTable() keyTable {
 // add files word v under key k, once.
 func (t *keyTable) add(k uint64, v uint32) {
 	h := t.head[k]
-	if h != 0 && t.word[h-1] == v {
+	if h != 0 && t.ents[h-1].word == v {
 		return // a word's keys are added together: a repeat is the newest
 	}
-	t.word = append(t.word, v)
-	t.next = append(t.next, h)
-	t.head[k] = uint32(len(t.word))
+	t.ents = append(t.ents, keyEnt{word: v, next: h})
+	t.head[k] = uint32(len(t.ents))
 }

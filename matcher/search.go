@@ -1778,8 +1778,8 @@ func (ix *Index) matchWord(w *wordInfo, sc *scratch) (*matchEntry, error) {
 		if err := sc.tick(4); err != nil {
 			return nil, err
 		}
-		for en := kt.head[k]; en != 0; en = kt.next[en-1] {
-			v := kt.word[en-1]
+		for en := kt.head[k]; en != 0; en = kt.ents[en-1].next {
+			v := kt.ents[en-1].word
 			if v < from || sc.stamp[v] == sc.stampCur {
 				continue
 			}
