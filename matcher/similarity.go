@@ -83,13 +83,61 @@ type wordInfo struct {
 // wordCache shares the features of words between names, queries and
 // indexes: names repeat their words, and the phonetic codes cost more
 // than the rest of a name's normalisation. It starts afresh when it holds
-// maxWordCache words.
+// maxWordCache words. Every word of every query is looked up in it: it
+// is split in shards by a hash of the key, each a map under its own lock.
 var (
-	wordCache  sync.Map // string → *wordInfo
+	wordCache  [wordShards]wordShard
 	wordCached atomic.Int64
 )
 
-const maxWordCache = 1 << 18
+const (
+	maxWordCache = 1 << 18
+	wordShards   = 32
+)
+
+type wordShard struct {
+	mu sync.RWMutex
+	m  map[string]*wordInfo
+	_  [64 - 32]byte // a cache line of its own for the lock's counts
+}
+
+func wordShardOf(key string) *wordShard {
+	return &wordCache[hashStr(keyText, key)%wordShards]
+}
+
+// cachedWord returns the features of the word of key, or nil.
+func cachedWord(key string) *wordInfo {
+	sh := wordShardOf(key)
+	sh.mu.RLock()
+	wi := sh.m[key]
+	sh.mu.RUnlock()
+	return wi
+}
+
+// cacheWord files wi under key, unless a word is already there, and
+// returns the word filed.
+func cacheWord(key string, wi *wordInfo) *wordInfo {
+	if wordCached.Add(1) > maxWordCache {
+		for i := range wordCache {
+			sh := &wordCache[i]
+			sh.mu.Lock()
+			clear(sh.m)
+			sh.mu.Unlock()
+		}
+		wordCached.Store(0)
+	}
+	sh := wordShardOf(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if old := sh.m[key]; old != nil {
+		return old
+	}
+	if sh.m == nil {
+		sh.m = make(map[string]*wordInfo)
+	}
+	sh.m[key] = wi
+	return wi
+}
 
 func newWordInfo(w word) *wordInfo {
 	key := w.text
@@ -100,8 +148,8 @@ func newWordInfo(w word) *wordInfo {
 		}
 		key = w.text + "\x00" + w.core + "\x00" + w.skel + "\x00" + w.coreSkel + "\x00" + u
 	}
-	if v, ok := wordCache.Load(key); ok {
-		return v.(*wordInfo)
+	if wi := cachedWord(key); wi != nil {
+		return wi
 	}
 	wi := featuresOf(w.text, w.unvowelled, w.skel)
 	if w.core != "" && w.core != w.text {
@@ -113,12 +161,7 @@ func newWordInfo(w word) *wordInfo {
 	wi.mkey = matchKey(wi)
 	wi.mhash = hashStr(keyText, wi.mkey)
 	wi.vkey = vocabKey{w.text, w.unvowelled, w.skel}
-	if wordCached.Add(1) > maxWordCache {
-		wordCache.Clear()
-		wordCached.Store(0)
-	}
-	v, _ := wordCache.LoadOrStore(key, wi)
-	return v.(*wordInfo)
+	return cacheWord(key, wi)
 }
 
 // matchKey identifies a word for the match cache: everything its
