@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/bordersec/portcullis/bench/hist"
-	"github.com/bordersec/portcullis/bench/internal/wire"
 	"github.com/bordersec/portcullis/fixtures"
+	"github.com/bordersec/portcullis/internal/cputime"
 	"github.com/bordersec/portcullis/screening"
 	"github.com/bordersec/portcullis/screening/gate"
 	"github.com/bordersec/portcullis/screening/httpapi"
@@ -330,9 +330,9 @@ func BenchmarkGateServer(b *testing.B) {
 		timeout: 2 * time.Second, seed: 1, mix: fixtures.DefaultGateMix, maxGap: 5 * time.Second}
 	p, srv := startedPool(b, l, bundled, 100_000)
 	b.ResetTimer()
-	cpu0, commits0 := wire.ProcessCPU(), srv.db.Commits()
+	cpu0, commits0 := cputime.Process(), srv.db.Commits()
 	res := run(context.Background(), l, p)
-	cpu, commits := wire.ProcessCPU()-cpu0, srv.db.Commits()-commits0
+	cpu, commits := cputime.Process()-cpu0, srv.db.Commits()-commits0
 	b.StopTimer()
 	if res.Errors > 0 {
 		b.Errorf("%d errors: %v %v", res.Errors, res.Status, res.Failures)

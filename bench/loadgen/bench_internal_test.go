@@ -13,8 +13,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/bordersec/portcullis/bench/internal/wire"
 	"github.com/bordersec/portcullis/bench/mix"
+	"github.com/bordersec/portcullis/internal/cputime"
 	"github.com/bordersec/portcullis/screening/httpapi"
 	"github.com/bordersec/portcullis/screening/paxlst"
 )
@@ -79,9 +79,9 @@ func benchLoad(b *testing.B, ts *testServer, manifest int, role httpapi.Role) {
 	defer r.hc.CloseIdleConnections()
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := wire.ProcessCPU()
+	cpu0 := cputime.Process()
 	res := r.once(context.Background())
-	cpu := wire.ProcessCPU() - cpu0
+	cpu := cputime.Process() - cpu0
 	b.StopTimer()
 	if res.Errors > 0 {
 		// A rate of failed requests is no throughput.
