@@ -98,7 +98,7 @@ func (t timedLog) Record(ctx context.Context, r *gate.Record) error {
 func startServer(tb testing.TB, dir string, p *pool, seed uint64, bundled bool, background int) *server {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(dir, &store.Options{Logger: quiet(), CommitInterval: benchCommitInterval(tb)})
+	db, err := store.Open(dir, &store.Options{Logger: quiet(), CommitInterval: benchCommitInterval(tb), MemTableMB: benchMemTable()})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -290,6 +290,13 @@ func benchCommitInterval(tb testing.TB) time.Duration {
 	return d
 }
 
+// benchMemTable is the store's MemTableMB for the benchmark:
+// PORTCULLIS_BENCH_MEMTABLE_MB, else the default.
+func benchMemTable() int {
+	n, _ := strconv.Atoi(os.Getenv("PORTCULLIS_BENCH_MEMTABLE_MB"))
+	return n
+}
+
 // BenchmarkGateServer sends the gate stream to an in-process server at a
 // fixed rate (PORTCULLIS_BENCH_RATE, default 5,000 events/s) on
 // PORTCULLIS_BENCH_CONNS connections (default 64) for b.N events
@@ -303,7 +310,10 @@ func benchCommitInterval(tb testing.TB) time.Duration {
 // stolen documents, and records every event durably in a store in
 // PORTCULLIS_BENCH_DIR (default the test's temporary directory: set it to
 // a directory on the disk to measure, or /dev/shm to leave out the disk's
-// fsync).
+// fsync). PORTCULLIS_BENCH_COMMIT_INTERVAL and PORTCULLIS_BENCH_MEMTABLE_MB
+// change the store's CommitInterval and MemTableMB (serve's
+// --commit-interval and --memtable-mb). It also reports the process's CPU
+// per event (server and load generator) and the events per group commit.
 //
 //	go test ./bench/gateload -run '^$' -bench GateServer -benchtime 150000x -count 3
 func BenchmarkGateServer(b *testing.B) {

@@ -237,13 +237,13 @@ func TestServeRefusesShortEventRetention(t *testing.T) {
 	}
 }
 
-func TestServeRefusesCommitInterval(t *testing.T) {
+func TestServeRefusesStoreSettings(t *testing.T) {
 	t.Setenv(keysEnv, "")
-	for _, v := range []string{"-1ms", "2s"} {
+	for _, c := range [][2]string{{"commit-interval", "-1ms"}, {"commit-interval", "2s"}, {"memtable-mb", "2"}, {"memtable-mb", "4096"}} {
 		_, stderr, err := call(t, "", "serve", "--data", t.TempDir(), "--listen", "127.0.0.1:0", "--no-seed",
-			"--commit-interval", v, "--log-level", "error")
-		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "commit-interval") {
-			t.Errorf("serve --commit-interval %s: %v\n%s", v, err, stderr)
+			"--"+c[0], c[1], "--log-level", "error")
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), c[0]) {
+			t.Errorf("serve --%s %s: %v\n%s", c[0], c[1], err, stderr)
 		}
 	}
 }
