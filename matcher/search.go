@@ -1804,17 +1804,24 @@ func (ix *Index) matchWord(w *wordInfo, sc *scratch) (*matchEntry, error) {
 // It is split in shards, each a map under its own lock, by a hash of the
 // word's key made once per word (wordInfo.mhash): a lookup, made for
 // every query word of every search, costs a map probe.
+//
+// Each shard keeps two generations: words are filed in the current one;
+// when it is full it becomes the old one and the old one is dropped; a
+// word found in the old one moves back to the current one. Words that
+// keep coming (the warmed vocabulary that travellers' names use) stay;
+// words seen once leave after two generations. The cache never empties
+// at once, so a border point's common words never all turn cold together.
 type matchCache struct {
 	shards [matchShards]matchShard
-	n      atomic.Int64
 }
 
 const matchShards = 32
 
 type matchShard struct {
-	mu sync.RWMutex
-	m  map[uint64]*matchEntry
-	_  [64 - 32]byte // a cache line of its own for the lock's counts
+	mu  sync.RWMutex
+	cur map[uint64]*matchEntry
+	old map[uint64]*matchEntry
+	_   [64 - 40]byte // a cache line of its own for the lock's counts
 }
 
 type matchEntry struct {
@@ -1832,38 +1839,53 @@ type matchHit struct {
 	how How
 }
 
-// maxMatchCache is the most words the cache holds before it starts afresh.
+// maxMatchCache is the most words the cache holds: each shard's two
+// generations of at most shardGeneration words.
 const maxMatchCache = 1 << 17
+
+const shardGeneration = maxMatchCache / matchShards / 2
 
 func (c *matchCache) get(w *wordInfo) *matchEntry {
 	sh := &c.shards[w.mhash%matchShards]
 	sh.mu.RLock()
-	e := sh.m[w.mhash]
+	e, cur := sh.cur[w.mhash], true
+	if e == nil {
+		e, cur = sh.old[w.mhash], false
+	}
 	sh.mu.RUnlock()
 	if e == nil || e.key != w.mkey {
 		return nil // none, or another word's under the same hash
+	}
+	if !cur {
+		sh.mu.Lock()
+		if sh.old[w.mhash] == e {
+			delete(sh.old, w.mhash)
+			sh.file(w.mhash, e)
+		}
+		sh.mu.Unlock()
 	}
 	return e
 }
 
 // put files e, the entry of w (e.key is w.mkey).
 func (c *matchCache) put(w *wordInfo, e *matchEntry) {
-	if c.n.Add(1) > maxMatchCache {
-		for i := range c.shards {
-			sh := &c.shards[i]
-			sh.mu.Lock()
-			clear(sh.m)
-			sh.mu.Unlock()
-		}
-		c.n.Store(0)
-	}
 	sh := &c.shards[w.mhash%matchShards]
 	sh.mu.Lock()
-	if sh.m == nil {
-		sh.m = make(map[uint64]*matchEntry)
-	}
-	sh.m[w.mhash] = e
+	delete(sh.old, w.mhash)
+	sh.file(w.mhash, e)
 	sh.mu.Unlock()
+}
+
+// file puts e in the current generation, first starting a new one when it
+// is full. The caller holds sh.mu.
+func (sh *matchShard) file(h uint64, e *matchEntry) {
+	if _, ok := sh.cur[h]; !ok && len(sh.cur) >= shardGeneration {
+		sh.old, sh.cur = sh.cur, make(map[uint64]*matchEntry, shardGeneration)
+	}
+	if sh.cur == nil {
+		sh.cur = make(map[uint64]*matchEntry)
+	}
+	sh.cur[h] = e
 }
 
 // explain writes the match and explanation of a hit.
