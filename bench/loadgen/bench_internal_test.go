@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,10 +60,15 @@ func BenchmarkServer(b *testing.B) {
 	}
 }
 
+// benchSeeds gives each load its own travellers: a load that met the
+// travellers of an earlier one (-count, or the probe run before the
+// measured one) would be answered from the server's decision cache.
+var benchSeeds atomic.Uint64
+
 func benchLoad(b *testing.B, ts *testServer, manifest int, role httpapi.Role) {
 	u, _ := url.Parse(ts.url)
 	cfg := &config{target: u, addr: u.Host, path: "/v1/screen", key: ts.keys[role], conns: 64,
-		duration: time.Hour, timeout: 10 * time.Second, runs: 1, weights: mix.DefaultWeights, seed: 1,
+		duration: time.Hour, timeout: 10 * time.Second, runs: 1, weights: mix.DefaultWeights, seed: benchSeeds.Add(1),
 		targets: "bundled", pool: 200_000, manifest: manifest}
 	if ts.targets != "" {
 		cfg.targets, cfg.sample, cfg.list = ts.targets, 20_000, "synthetic"
