@@ -107,9 +107,9 @@ func TestCommitInterval(t *testing.T) {
 	if took := time.Since(t0); took < interval {
 		t.Errorf("records within the interval were committed after %v, before the interval of %v", took, interval)
 	}
-	// All 40 came within the interval: one commit, or two should the last
-	// goroutines start after it ended on a loaded machine.
-	if c := db.Commits() - commits; c > 2 {
+	// All 40 came within the interval: one commit, or two or three should
+	// the last goroutines start after it ended on a loaded machine.
+	if c := db.Commits() - commits; c > 3 {
 		t.Errorf("%d records within the interval took %d commits", n, c)
 	}
 	got := 0
@@ -137,7 +137,7 @@ func TestCloseWritesWhatWaits(t *testing.T) {
 	for i := 1; i <= n; i++ {
 		go func() { errs <- db.RecordDecision(ctx, decision(base.Add(time.Duration(i)*time.Second), i)) }()
 	}
-	time.Sleep(100 * time.Millisecond) // let them queue
+	time.Sleep(300 * time.Millisecond) // let them queue
 	db.Close()
 	acked := 0
 	for range n {
