@@ -24,6 +24,15 @@ import (
 // and saves a fifth of the CPU an event costs.
 const DefaultCommitInterval = time.Millisecond
 
+// CommitIntervalOf returns Options.CommitInterval for an interval given by
+// a user, where 0 means none (Options' zero value means the default).
+func CommitIntervalOf(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
 // Options configures a DB. The zero value means the defaults.
 type Options struct {
 	// Logger receives the store's own log lines and Badger's warnings and

@@ -26,14 +26,8 @@ type jsonAppender interface {
 
 // marshalRecord encodes a decision or gate event record, refusing one too
 // large to be written durably (see valueThreshold).
-func marshalRecord(rec any) ([]byte, error) {
-	var val []byte
-	var err error
-	if a, ok := rec.(jsonAppender); ok {
-		val, err = a.AppendJSON(make([]byte, 0, 1024))
-	} else {
-		val, err = json.Marshal(rec)
-	}
+func marshalRecord(rec jsonAppender) ([]byte, error) {
+	val, err := rec.AppendJSON(make([]byte, 0, 1024))
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,15 @@ func TestCommitInterval(t *testing.T) {
 	}
 }
 
+func TestCommitIntervalOf(t *testing.T) {
+	if d := store.CommitIntervalOf(0); d >= 0 {
+		t.Errorf("CommitIntervalOf(0) = %v: a user's 0 must mean no interval, not the default", d)
+	}
+	if d := store.CommitIntervalOf(3 * time.Millisecond); d != 3*time.Millisecond {
+		t.Errorf("CommitIntervalOf(3ms) = %v", d)
+	}
+}
+
 // TestCloseWritesWhatWaits: records waiting out the commit interval when
 // the store closes are written, and their callers are told so.
 func TestCloseWritesWhatWaits(t *testing.T) {

@@ -15,9 +15,7 @@ import (
 // server does, and reports the time until each record is durable (p50,
 // p99) and records per second. Each commit is synced, so the figures are
 // the disk's: set PORTCULLIS_BENCH_DIR to a directory on the disk to
-// measure (the default is the test's temporary directory), and
-// PORTCULLIS_BENCH_COMMIT_INTERVAL to a Go duration to change the store's
-// CommitInterval (0 for none, as serve --commit-interval 0).
+// measure (the default is the test's temporary directory).
 //
 //	go test ./store -run '^$' -bench EventRecord -benchtime 20000x -count 5
 func BenchmarkEventRecord(b *testing.B) {
@@ -29,17 +27,7 @@ func BenchmarkEventRecord(b *testing.B) {
 		}
 		defer os.RemoveAll(dir)
 	}
-	var interval time.Duration
-	if s := os.Getenv("PORTCULLIS_BENCH_COMMIT_INTERVAL"); s != "" {
-		var err error
-		if interval, err = time.ParseDuration(s); err != nil || interval < 0 {
-			b.Fatalf("PORTCULLIS_BENCH_COMMIT_INTERVAL=%q", s)
-		}
-		if interval == 0 {
-			interval = -1 // the store's "no wait"
-		}
-	}
-	db, err := store.Open(dir, &store.Options{Logger: discardLogger(), CommitInterval: interval})
+	db, err := store.Open(dir, &store.Options{Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -284,10 +284,7 @@ func benchCommitInterval(tb testing.TB) time.Duration {
 	if err != nil || d < 0 {
 		tb.Fatalf("PORTCULLIS_BENCH_COMMIT_INTERVAL=%q", s)
 	}
-	if d == 0 {
-		return -1 // the store's "no wait"
-	}
-	return d
+	return store.CommitIntervalOf(d)
 }
 
 // benchMemTable is the store's MemTableMB for the benchmark:

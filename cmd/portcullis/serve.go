@@ -56,9 +56,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *memTable < 4 || *memTable > 1024 {
 		return fmt.Errorf("serve: --memtable-mb must be between 4 and 1024: %w", errUsage)
 	}
-	if *commitInterval == 0 {
-		*commitInterval = -1 // the store's "no wait"
-	}
 	if err := gf.check(); err != nil {
 		return err
 	}
@@ -71,7 +68,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		*keyFile = filepath.Join(*data, "keys.json")
 	}
 
-	db, err := store.Open(*data, &store.Options{Logger: log, CommitInterval: *commitInterval, MemTableMB: *memTable})
+	db, err := store.Open(*data, &store.Options{Logger: log, CommitInterval: store.CommitIntervalOf(*commitInterval), MemTableMB: *memTable})
 	if err != nil {
 		return err
 	}
