@@ -79,7 +79,11 @@ func TestBandedListsAfterChanges(t *testing.T) {
 	banded := 0
 	for v := range ix.words {
 		for slot := 0; slot < numKinds*numClasses; slot++ {
-			got, want := ix.post[v].get(slot), fresh.post[fresh.vocab[ix.words[v].vkey]].get(slot)
+			fv, ok := fresh.vocab[ix.words[v].vkey]
+			if !ok {
+				t.Fatalf("word %q is not in a fresh index of the same records", ix.words[v].text)
+			}
+			got, want := ix.post[v].get(slot), fresh.post[fv].get(slot)
 			if got.bands != nil {
 				banded++
 				sum := 0

@@ -1137,7 +1137,6 @@ func (ix *Index) pairLists(qx, qy *qword, bx, by, slot, limit int, sc *scratch) 
 				cost += pl.len()
 			}
 		}
-		sc.pairKeys = sc.pairKeys[:0]
 		m.cost, m.lists = cost, sc.lists[start:len(sc.lists):len(sc.lists)]
 		m.state = 2
 	}

@@ -37,17 +37,16 @@ func (q *Query) cutText() (cut string, ok bool) {
 	if !q.Truncated {
 		return "", false
 	}
-	if q.Name != "" {
-		cut = cutLastWord(q.Name)
-	} else {
-		given, family := q.Given, q.Family
-		if strings.TrimSpace(given) != "" {
-			given = cutLastWord(given)
-		} else {
-			family = cutLastWord(family)
-		}
-		cut = strings.TrimSpace(given + " " + family)
+	c := *q
+	switch {
+	case c.Name != "":
+		c.Name = cutLastWord(c.Name)
+	case strings.TrimSpace(c.Given) != "":
+		c.Given = cutLastWord(c.Given)
+	default:
+		c.Family = cutLastWord(c.Family)
 	}
+	cut = c.text()
 	if !hasWord(cut) || cut == q.text() {
 		return "", false
 	}
