@@ -315,6 +315,7 @@ func TestBadInput(t *testing.T) {
 		{"stray closing brace", `{"name":"A B"}}`, 400, ""},
 		{"stray closing bracket", `{"name":"A B"} ]`, 400, ""},
 		{"unknown field", `{"name":"A","colour":"red"}`, 400, "colour"},
+		{"unknown field with Traveller. in its name", `{"name":"A","xTraveller.y":1}`, 400, "xTraveller.y"},
 		{"wrong type", `{"name":42}`, 400, "name"},
 		{"document wrong type", `{"name":"A","document":{"number":7}}`, 400, "document.number"},
 		{"missing name", `{"birth_date":"1970-01-01"}`, 400, "name"},

@@ -130,7 +130,15 @@ func decodeError(err error) error {
 		return badRequest("", "%v", err)
 	}
 	ve = screening.JSONError(err)
-	return fieldError(ve.Field, ve.Err.Error())
+	field := ve.Field
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		// Fields of embedded structs (a passenger's Traveller) are named
+		// after the struct; the client knows only the JSON names. An
+		// unknown key is named as the client sent it.
+		field = strings.ReplaceAll(field, "Traveller.", "")
+	}
+	return fieldError(field, ve.Err.Error())
 }
 
 // fieldError is the 400 of a body that cannot be decoded: field is the
@@ -139,9 +147,6 @@ func fieldError(field, msg string) error {
 	if field == "" {
 		return badRequest("", "%s", msg)
 	}
-	// Fields of embedded structs (a passenger's Traveller) are named after
-	// the struct; the client knows only the JSON names.
-	field = strings.ReplaceAll(field, "Traveller.", "")
 	return badRequest(field, "field %s: %s", field, msg)
 }
 
