@@ -37,7 +37,7 @@ func DecodeEntryJSONStrict(b []byte, e *Entry) error {
 	if err := dec.Decode(e); err != nil {
 		return err
 	}
-	if dec.More() {
+	if TrailingData(b, dec) {
 		return errors.New("more than one JSON value")
 	}
 	return nil

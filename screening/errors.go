@@ -1,6 +1,7 @@
 package screening
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -167,4 +168,12 @@ func jsonKind(t reflect.Type) string {
 		return "an array"
 	}
 	return "an object"
+}
+
+// TrailingData reports whether b holds anything but JSON white space after
+// the value dec has just decoded from it. json.Decoder.More is not enough:
+// it takes a stray } or ] for the end of the input.
+func TrailingData(b []byte, dec *json.Decoder) bool {
+	rest := b[min(int(dec.InputOffset()), len(b)):]
+	return len(bytes.TrimLeft(rest, " \t\r\n")) > 0
 }

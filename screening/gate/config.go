@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bordersec/portcullis/screening"
 )
 
 // Class is the kind of device at a gate.
@@ -217,7 +219,7 @@ func LoadConfig(r io.Reader) (*Config, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	if dec.More() {
+	if screening.TrailingData(b, dec) {
 		return nil, fmt.Errorf("%w: data after the JSON object", ErrConfig)
 	}
 	if err := c.Validate(); err != nil {

@@ -16,6 +16,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		name, json, want string
 	}{
 		{"unknown field", `{"portz":[]}`, "unknown field"},
+		{"stray brace", `{"ports":[` + minimalPort + `]}}`, "data after the JSON object"},
 		{"no ports", `{"ports":[]}`, "ports: at least one"},
 		{"no position", `{"ports":[{"code":"AAA","gates":[{"id":"A1","class":"egate"}]}]}`, "ports[0]: lat and lon"},
 		{"latitude", `{"ports":[{"code":"AAA","lat":91,"lon":0,"gates":[{"id":"A1","class":"egate"}]}]}`, "ports[0]: lat must"},

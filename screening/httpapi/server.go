@@ -385,9 +385,7 @@ func unmarshalStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
-	// Anything but JSON white space after the value is refused, a stray
-	// closing bracket too (json.Decoder.More takes } and ] for the end).
-	if len(bytes.TrimLeft(b[dec.InputOffset():], " \t\r\n")) > 0 {
+	if screening.TrailingData(b, dec) {
 		return decodeError(errTrailing)
 	}
 	return nil

@@ -182,10 +182,7 @@ func parseJSON(b []byte, v *[numCols][]byte) error {
 		}
 		return err
 	}
-	if dec.More() {
-		return errors.New("more than one JSON value on the line")
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	if screening.TrailingData(b, dec) {
 		return errors.New("more than one JSON value on the line")
 	}
 	for c, s := range []string{d.Country, d.Type, d.Number, d.Status, d.Reported, d.Source} {

@@ -108,7 +108,7 @@ func decodeStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return describe(err)
 	}
-	if dec.More() {
+	if screening.TrailingData(b, dec) {
 		return errors.New("more than one JSON value on the line")
 	}
 	return nil
