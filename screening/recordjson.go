@@ -1,9 +1,6 @@
 package screening
 
 import (
-	"encoding/json"
-	"errors"
-
 	"github.com/bordersec/portcullis/screening/internal/jsonwire"
 )
 
@@ -27,14 +24,8 @@ func (r *DecisionRecord) AppendJSON(b []byte) ([]byte, error) {
 	w.Raw(`,"decision":`)
 	w.String(string(r.Outcome))
 	if len(r.Reasons) > 0 {
-		w.Raw(`,"reasons":[`)
-		for i, s := range r.Reasons {
-			if i > 0 {
-				w.Raw(",")
-			}
-			w.String(s)
-		}
-		w.Raw("]")
+		w.Raw(`,"reasons":`)
+		w.Strings(r.Reasons)
 	}
 	if len(r.Hits) > 0 {
 		w.Raw(`,"hits":`)
@@ -115,12 +106,11 @@ func (h *Hit) writeJSON(w *jsonwire.Writer) error {
 		w.String(h.Status)
 	}
 	if h.Explanation != nil {
-		e, err := json.Marshal(h.Explanation)
+		// Explanation writes itself compact and HTML-escaped, as
+		// json.Marshal would leave it.
+		e, err := h.Explanation.MarshalJSON()
 		if err != nil {
 			return err
-		}
-		if w.NoHTML {
-			return errors.New("screening: explanations are written with HTML escaping only")
 		}
 		w.Raw(`,"explanation":`)
 		w.B = append(w.B, e...)
@@ -157,7 +147,7 @@ func (t *Traveller) writeJSON(w *jsonwire.Writer) {
 	}
 	if !t.BirthDate.IsZero() {
 		field(`"birth_date":`)
-		w.B = appendDate(w.B, t.BirthDate, !w.NoHTML)
+		w.B = appendDate(w.B, t.BirthDate, true)
 	}
 	if t.Nationality != "" {
 		field(`"nationality":`)
@@ -169,7 +159,7 @@ func (t *Traveller) writeJSON(w *jsonwire.Writer) {
 	}
 	if t.Document != nil {
 		field(`"document":`)
-		w.B = t.Document.appendJSON(w.B, !w.NoHTML)
+		w.B = t.Document.appendJSON(w.B, true)
 	}
 	if t.NameTruncated {
 		field(`"name_truncated":true`)

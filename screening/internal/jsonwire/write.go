@@ -14,11 +14,7 @@ import (
 // sets Failed instead of being written: the caller then asks json.Marshal
 // for its error, so that errors too stay encoding/json's.
 type Writer struct {
-	B []byte
-	// NoHTML writes <, > and & as they are; json.Marshal, and so the
-	// zero Writer, escapes them (json.Encoder.SetEscapeHTML(false)
-	// does not).
-	NoHTML bool
+	B      []byte
 	Failed bool
 }
 
@@ -44,7 +40,7 @@ func MarshalError(v any) error {
 func (w *Writer) Raw(s string) { w.B = append(w.B, s...) }
 
 // String appends s as a JSON string.
-func (w *Writer) String(s string) { w.B = AppendString(w.B, s, !w.NoHTML) }
+func (w *Writer) String(s string) { w.B = AppendString(w.B, s, true) }
 
 // Strings appends s as a JSON array of strings, nil as null.
 func (w *Writer) Strings(s []string) {
@@ -67,9 +63,6 @@ func (w *Writer) Int(v int64) { w.B = strconv.AppendInt(w.B, v, 10) }
 
 // Uint appends v.
 func (w *Writer) Uint(v uint64) { w.B = strconv.AppendUint(w.B, v, 10) }
-
-// Bool appends true or false.
-func (w *Writer) Bool(v bool) { w.B = strconv.AppendBool(w.B, v) }
 
 // Float appends f as encoding/json writes a float64: the shortest
 // decimal that reads back as f, in exponent form below 1e-6 and from
