@@ -99,8 +99,8 @@ func (h *gateHandlers) post(ctx *fasthttp.RequestCtx, c *caller, _ []string) err
 		return err
 	}
 	h.s.metrics.decisions.WithLabelValues("gate", string(res.Decision)).Inc()
-	h.s.metrics.gateStage.WithLabelValues("screen").Observe(res.Screening.Seconds())
-	h.s.metrics.gateStage.WithLabelValues("record").Observe(res.Recording.Seconds())
+	h.s.metrics.gateScreen.Observe(res.Screening.Seconds())
+	h.s.metrics.gateRecord.Observe(res.Recording.Seconds())
 	reasons := res.Reasons
 	if reasons == nil {
 		reasons = []gate.Reason{}
