@@ -203,6 +203,7 @@ type hit struct {
 
 // scratch is the per-search working memory, reused through a pool.
 type scratch struct {
+	walk listWalk // the walk of the class being walked (walkList)
 	p    *Prepared
 	opts SearchOptions
 	rar  rarity
@@ -565,6 +566,7 @@ func (ix *Index) searchForm(p *Prepared, fi int, sc *scratch) error {
 		}
 		sc.viability(n, c, &sc.tight, true)
 		sc.walked.reset()
+		sc.walk.set(c, sc)
 		if err := ix.walkClass(c, sc); err != nil {
 			return err
 		}
@@ -860,7 +862,7 @@ func (ix *Index) walkClass(c int, sc *scratch) error {
 	}
 	for i := 0; i < n; i++ {
 		if q := &sc.qw[i]; q.initial && q.initVoc >= 0 {
-			if err := ix.walkList(ix.post[q.initVoc].get(slot), c, sc); err != nil {
+			if err := ix.walkList(ix.post[q.initVoc].get(slot), sc); err != nil {
 				return err
 			}
 		}
@@ -987,7 +989,7 @@ func (ix *Index) walkLists(lists []postList, c int, sc *scratch) error {
 		}
 		sc.sink += x
 		for _, pl := range grp {
-			if err := ix.walkList(pl, c, sc); err != nil {
+			if err := ix.walkList(pl, sc); err != nil {
 				return err
 			}
 		}
@@ -1209,21 +1211,13 @@ func (s *listSet) add(pl *postList) bool {
 // walkList reads a posting list of class c: each record not yet scored
 // whose years of birth leave it a chance is scored. Of a list split by
 // year of birth it reads only the years that can leave a chance.
-func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
+func (ix *Index) walkList(pl postList, sc *scratch) error {
 	if pl.len() == 0 || !sc.walked.add(&pl) {
 		return nil
 	}
-	w := listWalk{c: c, full: 1<<sc.nbits - 1}
-	ubFull := sc.loose.ub[c][w.full]
-	ibFull := sc.loose.ibits[w.full]
+	w := &sc.walk // set for class c by searchForm
 	p := sc.p
-	// The bound of a record's evidence depends only on the class of its
-	// years: weigh each class once.
-	for k := range w.pass {
-		w.evs[k], w.ebs[k] = p.yearsClassBound(k)
-		w.pass[k] = !(ubFull-commonness(sc.rar.excessBits(ibFull, w.ebs[k]))+w.evs[k] < sc.opts.Threshold)
-	}
-	if err := ix.walkEnts(pl.ents, &w, sc); err != nil {
+	if err := ix.walkEnts(pl.ents, w, sc); err != nil {
 		return err
 	}
 	if b := pl.bands; b != nil {
@@ -1241,7 +1235,7 @@ func (ix *Index) walkList(pl postList, c int, sc *scratch) error {
 		}
 		sc.sink += x
 		for _, l := range b.lists[lo:hi] {
-			if err := ix.walkEnts(l, &w, sc); err != nil {
+			if err := ix.walkEnts(l, w, sc); err != nil {
 				return err
 			}
 		}
@@ -1255,6 +1249,21 @@ type listWalk struct {
 	c, full  int
 	evs, ebs [numYearsClasses]float64
 	pass     [numYearsClasses]bool
+}
+
+// set makes w the walk of class c's lists for the form being searched:
+// what it holds depends on the class, the query and the loose bounds, not
+// on the list, so it is made once per class.
+func (w *listWalk) set(c int, sc *scratch) {
+	w.c, w.full = c, 1<<sc.nbits-1
+	ubFull := sc.loose.ub[c][w.full]
+	ibFull := sc.loose.ibits[w.full]
+	// The bound of a record's evidence depends only on the class of its
+	// years: weigh each class once.
+	for k := range w.pass {
+		w.evs[k], w.ebs[k] = sc.p.yearsClassBound(k)
+		w.pass[k] = !(ubFull-commonness(sc.rar.excessBits(ibFull, w.ebs[k]))+w.evs[k] < sc.opts.Threshold)
+	}
 }
 
 // walkEnts reads postings for walkList.
